@@ -1,0 +1,157 @@
+//! Command line: argument parsing, exit codes, nothing else. Other tools
+//! rely on these names and flags: extend them, keep them.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::commands;
+
+#[derive(Parser)]
+#[command(name = "paperledger", version, about = "Turns the documents dropped in inbox folders into balanced accounting entries")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Create a working site in DIR: config, inbox and result folders, database, default pipelines and rules.
+    Init {
+        dir: PathBuf,
+    },
+    /// Validate the config, pipelines and rules; print every problem as file:line:col: message.
+    Check {
+        #[arg(long, short)]
+        config: PathBuf,
+    },
+    /// Run the daemon: watch the inboxes until SIGTERM or SIGINT.
+    Run {
+        #[arg(long, short)]
+        config: PathBuf,
+    },
+    /// Process files once, through the same path as the daemon (the files are copied, never moved).
+    Process {
+        #[arg(long, short)]
+        config: PathBuf,
+        /// Which inbox's company and pipeline to use (default: the first inbox).
+        #[arg(long)]
+        inbox: Option<String>,
+        /// Print one JSON object per document.
+        #[arg(long)]
+        json: bool,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Capture and recognition only, no database.
+    Extract {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+        /// Use this site's company and rules (default: built-in rules, no company).
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+    },
+    /// Write export files for the accounting software.
+    Export {
+        #[arg(long, short)]
+        config: PathBuf,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Fec)]
+        format: ExportFormat,
+        #[arg(long)]
+        out: PathBuf,
+        /// Fiscal year (the year its closing date falls in); default: every year with entries.
+        #[arg(long)]
+        year: Option<i32>,
+        /// Company id; default: every company.
+        #[arg(long)]
+        company: Option<String>,
+        /// FEC column separator.
+        #[arg(long, value_enum, default_value_t = Separator::Tab)]
+        separator: Separator,
+    },
+    /// Show a document's history (every action since it arrived).
+    History {
+        #[arg(long, short)]
+        config: PathBuf,
+        /// Source id (see `process --json`) or original file name.
+        source: String,
+    },
+    /// Write generated sample invoices with their ground truth.
+    Samples {
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 20)]
+        count: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    Fec,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Separator {
+    Tab,
+    Pipe,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("paperledger: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Init { dir } => commands::init::run(&dir).map(|_| ExitCode::SUCCESS),
+        Command::Check { config } => Ok(commands::check(&config)),
+        Command::Run { config } => {
+            let site = commands::load_site(&config)?;
+            commands::init_logging(&site.config.logging);
+            let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            rt.block_on(crate::daemon::run(Arc::new(site), crate::daemon::signals()))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Process { config, inbox, json, files } => {
+            let site = commands::load_site(&config)?;
+            commands::init_logging(&site.config.logging);
+            commands::process::run(site, inbox.as_deref(), json, &files)
+        }
+        Command::Extract { file, json, config } => {
+            if !json {
+                bail!("only --json output exists for now: run `paperledger extract FILE --json`");
+            }
+            commands::extract::run(&file, config.as_deref())
+        }
+        Command::Export { config, format: ExportFormat::Fec, out, year, company, separator } => {
+            let site = commands::load_site(&config)?;
+            let sep = match separator {
+                Separator::Tab => crate::export::fec::FecSeparator::Tab,
+                Separator::Pipe => crate::export::fec::FecSeparator::Pipe,
+            };
+            commands::export::fec(&site, &out, year, company.as_deref(), sep).map(|_| ExitCode::SUCCESS)
+        }
+        Command::History { config, source } => {
+            let site = commands::load_site(&config)?;
+            commands::history(&site, &source).map(|_| ExitCode::SUCCESS)
+        }
+        Command::Samples { out, count, seed } => {
+            let opts = crate::samplegen::GenOptions { out_dir: out.clone(), count, seed, buyer: crate::samplegen::Buyer::demo() };
+            let files = crate::samplegen::generate(&opts).context("generating samples")?;
+            println!("wrote {} sample files to {}", files.len(), out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

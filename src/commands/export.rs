@@ -1,0 +1,48 @@
+//! `export`: FEC files, written atomically (temporary name, sync, rename).
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+
+use crate::export::fec::{fec_file_name, write_fec, FecSeparator, NumberedEntry};
+use crate::pipeline::Site;
+use crate::store::Store;
+
+pub fn fec(site: &Site, out: &Path, year: Option<i32>, company: Option<&str>, sep: FecSeparator) -> Result<()> {
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let store = Store::open(&site.database)?;
+    let companies: Vec<_> = site.config.companies.iter().filter(|c| company.is_none_or(|id| c.id == id)).collect();
+    if companies.is_empty() {
+        bail!("no company `{}` in the configuration", company.unwrap_or_default());
+    }
+    let mut written = 0;
+    for c in companies {
+        for (fy, fy_end) in store.fiscal_years(&c.id)? {
+            if year.is_some_and(|y| y != fy) {
+                continue;
+            }
+            let entries: Vec<NumberedEntry> = store
+                .entries(&c.id, Some(fy))?
+                .into_iter()
+                .map(|s| NumberedEntry { entry: s.entry, number: s.number as u32, validated_on: s.validated_on })
+                .collect();
+            let name = fec_file_name(&c.siren, fy_end);
+            let dest = out.join(&name);
+            let tmp = out.join(format!(".{name}.tmp"));
+            {
+                let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?);
+                write_fec(&mut f, &entries, sep)?;
+                f.flush()?;
+                f.get_ref().sync_all()?;
+            }
+            std::fs::rename(&tmp, &dest)?;
+            println!("{}: {} entries, fiscal year {fy} (closing {fy_end})", dest.display(), entries.len());
+            written += 1;
+        }
+    }
+    if written == 0 {
+        println!("nothing to export{}", year.map(|y| format!(" for fiscal year {y}")).unwrap_or_default());
+    }
+    Ok(())
+}

@@ -1,0 +1,50 @@
+//! `extract FILE --json`: capture and recognition only, no database.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use serde_json::json;
+
+use crate::pipeline::stages;
+use crate::recognize::{self, Recognition, Recognizer};
+
+pub fn run(file: &Path, config: Option<&Path>) -> Result<ExitCode> {
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let (recognizer, min_chars) = match config {
+        Some(c) => {
+            let site = super::load_site(c)?;
+            let rt = site.inbox(None)?;
+            let min = rt.pipeline.extract.min_chars_per_page;
+            (rt.pipeline.recognizer.as_ref().map(|_| rt.clone()), min)
+        }
+        None => (None, 20),
+    };
+    let pages = match stages::extract(&bytes, min_chars) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{}: {}", file.display(), e.message);
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let rec: Recognition = match &recognizer {
+        Some(rt) => rt.pipeline.recognizer.as_ref().expect("checked above").recognize(&pages),
+        None => Recognizer::new(
+            recognize::CategoryRules::builtin(),
+            recognize::MarkRules::builtin(),
+            Default::default(),
+            Default::default(),
+        )
+        .recognize(&pages),
+    };
+    let doc = json!({
+        "pages": pages.iter().map(|p| p.number).collect::<Vec<_>>(),
+        "category": rec.category,
+        "category_reason": rec.category_reason,
+        "fields": rec.fields,
+        "vat_breakdown": rec.vat_breakdown,
+        "checks": rec.checks,
+    });
+    println!("{}", serde_json::to_string_pretty(&json!({"file": file.display().to_string(), "documents": [doc]}))?);
+    Ok(ExitCode::SUCCESS)
+}

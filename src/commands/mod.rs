@@ -1,0 +1,86 @@
+//! What each CLI command does, on top of the library's layers.
+
+pub mod export;
+pub mod extract;
+pub mod init;
+pub mod process;
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{bail, Result};
+
+use crate::config::site::{LogFormat, Logging};
+use crate::pipeline::Site;
+use crate::store::Store;
+
+/// Load the site or fail with every problem listed, `file:line:col: message`.
+pub fn load_site(config: &Path) -> Result<Site> {
+    match Site::load(config) {
+        Ok(site) => Ok(site),
+        Err(issues) => {
+            for i in &issues.0 {
+                eprintln!("{i}");
+            }
+            bail!("{} problem(s) in the configuration; run `paperledger check --config {}` after fixing them", issues.0.len(), config.display())
+        }
+    }
+}
+
+/// `check`: exit 0 when everything is valid, 1 with the problems otherwise.
+pub fn check(config: &Path) -> ExitCode {
+    match Site::load(config) {
+        Ok(site) => {
+            println!(
+                "{}: OK ({} compan{}, {} inbox{}, pipelines: {})",
+                config.display(),
+                site.config.companies.len(),
+                if site.config.companies.len() == 1 { "y" } else { "ies" },
+                site.inboxes.len(),
+                if site.inboxes.len() == 1 { "" } else { "es" },
+                site.inboxes.iter().map(|i| i.pipeline.name.as_str()).collect::<std::collections::BTreeSet<_>>().into_iter().collect::<Vec<_>>().join(", ")
+            );
+            ExitCode::SUCCESS
+        }
+        Err(issues) => {
+            for i in &issues.0 {
+                println!("{i}");
+            }
+            eprintln!("{} problem(s) found", issues.0.len());
+            ExitCode::from(1)
+        }
+    }
+}
+
+pub fn init_logging(l: &Logging) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&l.level));
+    let b = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match l.format {
+        LogFormat::Json => b.json().try_init(),
+        LogFormat::Text => b.try_init(),
+    };
+}
+
+/// `history`: a source's events, oldest first.
+pub fn history(site: &Site, source: &str) -> Result<()> {
+    let store = Store::open(&site.database)?;
+    let ids: Vec<i64> = match source.parse::<i64>() {
+        Ok(id) => vec![id],
+        Err(_) => {
+            let mut q = store.connection().prepare("SELECT id FROM sources WHERE original_name = ? ORDER BY id")?;
+            let rows = q.query_map([source], |r| r.get(0))?.collect::<Result<Vec<i64>, _>>()?;
+            rows
+        }
+    };
+    if ids.is_empty() {
+        bail!("no document named or numbered `{source}` in {}", site.database.display());
+    }
+    for id in ids {
+        println!("source {id}");
+        for (at, actor, kind, detail) in store.history(id)? {
+            println!("  {at}  {actor:<8} {kind:<12} {detail}");
+        }
+    }
+    Ok(())
+}

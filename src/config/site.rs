@@ -1,0 +1,275 @@
+//! `paperledger.yaml`: the site's folders, companies, inboxes and workers.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::yaml::{Issue, YamlDoc};
+
+/// The whole site configuration, as written by the admin.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// Base folder for every relative path below; relative to the config file.
+    #[serde(default = "dot")]
+    pub data_dir: PathBuf,
+    /// The DuckDB database file.
+    #[serde(default = "default_database")]
+    pub database: PathBuf,
+    /// Where `pipelines/*.yaml` live.
+    #[serde(default = "default_pipelines_dir")]
+    pub pipelines_dir: PathBuf,
+    /// Where the rules files (categories, marks, accounts, suppliers) live.
+    #[serde(default = "default_rules_dir")]
+    pub rules_dir: PathBuf,
+    #[serde(default)]
+    pub folders: Folders,
+    /// Documents processed in parallel; 0 means one per CPU core.
+    #[serde(default)]
+    pub workers: usize,
+    #[serde(default)]
+    pub logging: Logging,
+    pub companies: Vec<Company>,
+    pub inboxes: Vec<Inbox>,
+}
+
+/// Where files go once their outcome is committed.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Folders {
+    /// Files being processed; must be on the same filesystem as the inboxes
+    /// so that claiming a file is an atomic rename.
+    #[serde(default = "default_spool")]
+    pub spool: PathBuf,
+    /// Processed files (posted or waiting for review), under unique names.
+    #[serde(default = "default_archive")]
+    pub archive: PathBuf,
+    /// Files that could not be processed, each with `NAME.reason.txt`.
+    #[serde(default = "default_failed")]
+    pub failed: PathBuf,
+    /// Files whose content (SHA-256) was already processed.
+    #[serde(default = "default_duplicates")]
+    pub duplicates: PathBuf,
+}
+
+impl Default for Folders {
+    fn default() -> Self {
+        Folders { spool: default_spool(), archive: default_archive(), failed: default_failed(), duplicates: default_duplicates() }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Logging {
+    /// error, warn, info, debug or trace (or a tracing filter like `paperledger=debug`).
+    #[serde(default = "default_level")]
+    pub level: String,
+    /// text or json.
+    #[serde(default)]
+    pub format: LogFormat,
+}
+
+impl Default for Logging {
+    fn default() -> Self {
+        Logging { level: default_level(), format: LogFormat::Text }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// A company whose books this site keeps.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Company {
+    /// Short identifier used by inboxes and in the database.
+    pub id: String,
+    pub name: String,
+    /// 9 digits; names the FEC file.
+    pub siren: String,
+    /// The company's own VAT ids: never taken for a supplier's.
+    #[serde(default)]
+    pub vat_ids: Vec<String>,
+    /// The company's own bank accounts: never taken for a supplier's IBAN.
+    #[serde(default)]
+    pub ibans: Vec<String>,
+    /// First day of the fiscal year, `MM-DD`.
+    #[serde(default = "default_fy_start")]
+    pub fiscal_year_start: String,
+    /// Chart of accounts, journals and VAT accounts (file in rules_dir).
+    #[serde(default = "default_accounts_file")]
+    pub accounts: PathBuf,
+    /// Supplier dictionary (file in rules_dir).
+    #[serde(default = "default_suppliers_file")]
+    pub suppliers: PathBuf,
+    /// What to do with an invoice from a supplier not in the dictionary:
+    /// `create` an auxiliary account and post, or send it to `review`.
+    #[serde(default)]
+    pub unknown_suppliers: UnknownSuppliers,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum UnknownSuppliers {
+    #[default]
+    Create,
+    Review,
+}
+
+/// A hot folder.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inbox {
+    /// Name used in logs and history; defaults to the folder name.
+    #[serde(default)]
+    pub name: Option<String>,
+    pub path: PathBuf,
+    /// Company id (see `companies`).
+    pub company: String,
+    /// Pipeline name (a file `pipelines/NAME.yaml`).
+    pub pipeline: String,
+    /// `native` file-system events, or `poll` for network shares that send none.
+    #[serde(default)]
+    pub watch: WatchMode,
+    /// Seconds between two listings in `poll` mode.
+    #[serde(default = "default_poll")]
+    pub poll_interval_secs: u64,
+    /// A file is taken once its size and mtime stayed unchanged this long.
+    #[serde(default = "default_stability")]
+    pub stability_ms: u64,
+    /// Full rescan period in `native` mode, to catch missed events.
+    #[serde(default = "default_rescan")]
+    pub rescan_secs: u64,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum WatchMode {
+    #[default]
+    Native,
+    Poll,
+}
+
+fn dot() -> PathBuf { PathBuf::from(".") }
+fn default_database() -> PathBuf { PathBuf::from("paperledger.duckdb") }
+fn default_pipelines_dir() -> PathBuf { PathBuf::from("pipelines") }
+fn default_rules_dir() -> PathBuf { PathBuf::from("rules") }
+fn default_spool() -> PathBuf { PathBuf::from("spool") }
+fn default_archive() -> PathBuf { PathBuf::from("archive") }
+fn default_failed() -> PathBuf { PathBuf::from("failed") }
+fn default_duplicates() -> PathBuf { PathBuf::from("duplicates") }
+fn default_level() -> String { "info".into() }
+fn default_fy_start() -> String { "01-01".into() }
+fn default_accounts_file() -> PathBuf { PathBuf::from("accounts.yaml") }
+fn default_suppliers_file() -> PathBuf { PathBuf::from("suppliers.yaml") }
+fn default_poll() -> u64 { 5 }
+fn default_stability() -> u64 { 1500 }
+fn default_rescan() -> u64 { 60 }
+
+impl Inbox {
+    pub fn display_name(&self) -> String {
+        self.name.clone().unwrap_or_else(|| {
+            self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "inbox".into())
+        })
+    }
+}
+
+impl Company {
+    /// `(month, day)` of the fiscal year's first day (validated by `validate`).
+    pub fn fiscal_year_start_md(&self) -> (u32, u32) {
+        parse_month_day(&self.fiscal_year_start).unwrap_or((1, 1))
+    }
+}
+
+fn parse_month_day(s: &str) -> Option<(u32, u32)> {
+    let (m, d) = s.split_once('-')?;
+    let (m, d): (u32, u32) = (m.parse().ok()?, d.parse().ok()?);
+    chrono::NaiveDate::from_ymd_opt(2024, m, d).map(|_| (m, d))
+}
+
+/// A SIREN is 9 digits with a valid Luhn key.
+pub fn siren_is_valid(s: &str) -> bool {
+    s.len() == 9 && s.bytes().all(|b| b.is_ascii_digit()) && luhn(s)
+}
+
+fn luhn(s: &str) -> bool {
+    let sum: u32 = s
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = (b - b'0') as u32;
+            if i % 2 == 1 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { d }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+impl SiteConfig {
+    /// Semantic checks the parser cannot do; every problem located in `doc`.
+    pub fn validate(&self, doc: &YamlDoc) -> Vec<Issue> {
+        let mut issues = Vec::new();
+        if self.companies.is_empty() {
+            issues.push(doc.issue_at("companies", "no company: add at least one under `companies:` (id, name, siren)"));
+        }
+        let mut ids = std::collections::HashSet::new();
+        for (i, c) in self.companies.iter().enumerate() {
+            if !ids.insert(c.id.as_str()) {
+                issues.push(doc.issue_at(&format!("companies[{i}].id"), format!("company id `{}` is used twice: give each company its own id", c.id)));
+            }
+            if !siren_is_valid(&c.siren) {
+                issues.push(doc.issue_at(&format!("companies[{i}].siren"), format!("`{}` is not a valid SIREN (9 digits with a Luhn key): copy it from the company's Kbis", c.siren)));
+            }
+            if parse_month_day(&c.fiscal_year_start).is_none() {
+                issues.push(doc.issue_at(&format!("companies[{i}].fiscal_year_start"), format!("`{}` is not a day of the year: write it as MM-DD, e.g. 01-01 or 07-01", c.fiscal_year_start)));
+            }
+        }
+        if self.inboxes.is_empty() {
+            issues.push(doc.issue_at("inboxes", "no inbox: add at least one under `inboxes:` (path, company, pipeline)"));
+        }
+        let mut paths = std::collections::HashSet::new();
+        for (i, inbox) in self.inboxes.iter().enumerate() {
+            if !self.companies.iter().any(|c| c.id == inbox.company) {
+                let known: Vec<_> = self.companies.iter().map(|c| c.id.as_str()).collect();
+                issues.push(doc.issue_at(&format!("inboxes[{i}].company"), format!("unknown company `{}`: use one of the ids under `companies:` ({})", inbox.company, known.join(", "))));
+            }
+            if !paths.insert(inbox.path.clone()) {
+                issues.push(doc.issue_at(&format!("inboxes[{i}].path"), format!("folder `{}` is watched twice: give each inbox its own folder", inbox.path.display())));
+            }
+            if inbox.poll_interval_secs == 0 {
+                issues.push(doc.issue_at(&format!("inboxes[{i}].poll_interval_secs"), "must be at least 1 second"));
+            }
+            if inbox.rescan_secs == 0 {
+                issues.push(doc.issue_at(&format!("inboxes[{i}].rescan_secs"), "must be at least 1 second"));
+            }
+        }
+        let lvl = self.logging.level.to_ascii_lowercase();
+        if tracing_subscriber::EnvFilter::try_new(&lvl).is_err() {
+            issues.push(doc.issue_at("logging.level", format!("`{}` is not a log level: use error, warn, info, debug or trace", self.logging.level)));
+        }
+        issues
+    }
+
+    /// Resolve a configured path against `data_dir` (itself resolved
+    /// against the config file's folder by `Site::load`).
+    pub fn resolve(&self, p: &Path) -> PathBuf {
+        if p.is_absolute() { p.to_path_buf() } else { self.data_dir.join(p) }
+    }
+
+    pub fn company(&self, id: &str) -> Option<&Company> {
+        self.companies.iter().find(|c| c.id == id)
+    }
+
+    pub fn worker_count(&self) -> usize {
+        if self.workers > 0 {
+            self.workers
+        } else {
+            std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
+        }
+    }
+}

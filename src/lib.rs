@@ -1,0 +1,18 @@
+//! paperledger: turns the paper an accounting firm receives into balanced
+//! accounting entries. Layers, top to bottom (arrows point down only):
+//! cli/commands → daemon → intake → pipeline → capture → recognize →
+//! store → export → ledger → config. The domain core (ledger, recognize)
+//! does no I/O.
+
+pub mod capture;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod daemon;
+pub mod export;
+pub mod intake;
+pub mod ledger;
+pub mod pipeline;
+pub mod recognize;
+pub mod samplegen;
+pub mod store;

@@ -1,0 +1,256 @@
+//! A loaded site: the configuration with every pipeline and rules file
+//! parsed and validated, ready to run. Loading collects every problem of
+//! every file before refusing, so an admin fixes them in one pass.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::config::site::{Company, Inbox, SiteConfig};
+use crate::config::{Issue, Issues, YamlDoc};
+use crate::ledger::{AccountsRules, SupplierDirectory};
+use crate::recognize::{self, CompanyIdentity, RecognizeSettings, Recognizer};
+
+use super::definition::{ExtractStage, PipelineFile, PostStage, StageSpec};
+
+/// A company's books: identity and posting rules.
+pub struct CompanyRuntime {
+    pub company: Company,
+    pub identity: CompanyIdentity,
+    pub accounts: AccountsRules,
+    pub suppliers: SupplierDirectory,
+}
+
+/// A pipeline compiled for one company.
+pub struct Pipeline {
+    pub name: String,
+    pub extract: ExtractStage,
+    /// `None` when the pipeline stops after extraction.
+    pub recognizer: Option<Recognizer>,
+    pub post: Option<PostStage>,
+}
+
+/// An inbox with everything needed to process its files.
+pub struct InboxRuntime {
+    pub name: String,
+    pub inbox: Inbox,
+    /// Absolute folder.
+    pub path: PathBuf,
+    pub company: Arc<CompanyRuntime>,
+    pub pipeline: Arc<Pipeline>,
+}
+
+pub struct Folders {
+    pub spool: PathBuf,
+    pub archive: PathBuf,
+    pub failed: PathBuf,
+    pub duplicates: PathBuf,
+}
+
+pub struct Site {
+    pub config_path: PathBuf,
+    pub config: SiteConfig,
+    pub database: PathBuf,
+    pub folders: Folders,
+    pub inboxes: Vec<Arc<InboxRuntime>>,
+}
+
+impl Site {
+    /// Load and validate the config file, its pipelines and rules.
+    pub fn load(config_path: &Path) -> Result<Site, Issues> {
+        let mut issues = Vec::new();
+        let doc = YamlDoc::read(config_path).map_err(|i| Issues(vec![i]))?;
+        let mut config: SiteConfig = doc.parse().map_err(|i| Issues(vec![i]))?;
+        issues.extend(config.validate(&doc));
+        let base = config_path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let base = if base.as_os_str().is_empty() { PathBuf::from(".") } else { base };
+        config.data_dir = absolute(&base.join(&config.data_dir));
+
+        let rules_dir = config.resolve(&config.rules_dir);
+        let pipelines_dir = config.resolve(&config.pipelines_dir);
+
+        let mut companies: HashMap<String, Arc<CompanyRuntime>> = HashMap::new();
+        for c in &config.companies {
+            let accounts = load_rules(&rules_dir.join(&c.accounts), crate::ledger::parse_accounts, &mut issues);
+            let suppliers = load_rules(&rules_dir.join(&c.suppliers), crate::ledger::parse_suppliers, &mut issues);
+            if let (Some(accounts), Some(suppliers)) = (accounts, suppliers) {
+                // A supplier's expense account needs a label in the chart (FEC CompteLib).
+                issues.extend(suppliers.check_against(&accounts));
+                companies.insert(
+                    c.id.clone(),
+                    Arc::new(CompanyRuntime { identity: identity_of(c), company: c.clone(), accounts, suppliers }),
+                );
+            }
+        }
+
+        let mut inboxes = Vec::new();
+        let mut pipelines: HashMap<(String, String), Arc<Pipeline>> = HashMap::new();
+        for (i, inbox) in config.inboxes.iter().enumerate() {
+            let Some(company) = companies.get(&inbox.company).cloned() else { continue };
+            let key = (inbox.pipeline.clone(), inbox.company.clone());
+            let pipeline = match pipelines.get(&key) {
+                Some(p) => Some(p.clone()),
+                None => {
+                    let file = pipelines_dir.join(format!("{}.yaml", inbox.pipeline));
+                    if !file.exists() {
+                        issues.push(doc.issue_at(
+                            &format!("inboxes[{i}].pipeline"),
+                            format!("no pipeline `{}`: expected the file {}; create it or use one of: {}", inbox.pipeline, file.display(), list_pipelines(&pipelines_dir)),
+                        ));
+                        None
+                    } else {
+                        load_pipeline(&file, &inbox.pipeline, &rules_dir, Some(&company.identity), &mut issues).map(|p| {
+                            let p = Arc::new(p);
+                            pipelines.insert(key, p.clone());
+                            p
+                        })
+                    }
+                }
+            };
+            if let Some(pipeline) = pipeline {
+                inboxes.push(Arc::new(InboxRuntime {
+                    name: inbox.display_name(),
+                    path: config.resolve(&inbox.path),
+                    inbox: inbox.clone(),
+                    company,
+                    pipeline,
+                }));
+            }
+        }
+        // Pipelines no inbox uses are still checked: an admin preparing one
+        // wants its errors now, not when an inbox starts using it.
+        if let Ok(rd) = std::fs::read_dir(&pipelines_dir) {
+            let mut files: Vec<_> = rd.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml")).collect();
+            files.sort();
+            for f in files {
+                let name = f.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+                if !pipelines.keys().any(|(p, _)| *p == name) {
+                    load_pipeline(&f, &name, &rules_dir, None, &mut issues);
+                }
+            }
+        }
+
+        if !issues.is_empty() {
+            return Err(Issues(issues));
+        }
+        let f = &config.folders;
+        let folders = Folders {
+            spool: config.resolve(&f.spool),
+            archive: config.resolve(&f.archive),
+            failed: config.resolve(&f.failed),
+            duplicates: config.resolve(&f.duplicates),
+        };
+        Ok(Site { config_path: config_path.to_path_buf(), database: config.resolve(&config.database), folders, inboxes, config })
+    }
+
+    pub fn inbox(&self, name: Option<&str>) -> anyhow::Result<Arc<InboxRuntime>> {
+        match name {
+            None => self.inboxes.first().cloned().ok_or_else(|| anyhow::anyhow!("the configuration has no inbox")),
+            Some(n) => self.inboxes.iter().find(|i| i.name == n).cloned().ok_or_else(|| {
+                let names: Vec<_> = self.inboxes.iter().map(|i| i.name.as_str()).collect();
+                anyhow::anyhow!("no inbox named `{n}`; the inboxes are: {}", names.join(", "))
+            }),
+        }
+    }
+
+    /// Create the folders the site needs (inboxes, spool, archive, …).
+    pub fn create_folders(&self) -> std::io::Result<()> {
+        for d in [&self.folders.spool, &self.folders.archive, &self.folders.failed, &self.folders.duplicates] {
+            std::fs::create_dir_all(d)?;
+        }
+        for i in &self.inboxes {
+            std::fs::create_dir_all(&i.path)?;
+        }
+        Ok(())
+    }
+}
+
+/// Compile one pipeline file; `identity` is the company the recognizer
+/// reads for (its identifiers are never the supplier's).
+pub fn load_pipeline(file: &Path, name: &str, rules_dir: &Path, identity: Option<&CompanyIdentity>, issues: &mut Vec<Issue>) -> Option<Pipeline> {
+    let doc = match YamlDoc::read(file) {
+        Ok(d) => d,
+        Err(i) => {
+            issues.push(i);
+            return None;
+        }
+    };
+    let spec: PipelineFile = match doc.parse() {
+        Ok(s) => s,
+        Err(i) => {
+            issues.push(i);
+            return None;
+        }
+    };
+    let found = spec.validate(&doc, name);
+    let bad = !found.is_empty();
+    issues.extend(found);
+    let extract = spec.stage(|s| if let StageSpec::Extract(e) = s { Some(e) } else { None }).cloned().unwrap_or_default();
+    let categorize = spec.stage(|s| if let StageSpec::Categorize(c) = s { Some(c) } else { None });
+    let recognize = spec.stage(|s| if let StageSpec::Recognize(r) = s { Some(r) } else { None });
+    let post = spec.stage(|s| if let StageSpec::Post(p) = s { Some(p) } else { None }).cloned();
+
+    let categories = match categorize {
+        Some(c) => load_rules(&rules_dir.join(&c.rules), recognize::parse_categories, issues),
+        None => Some(recognize::CategoryRules::builtin()),
+    };
+    let recognizer = match recognize {
+        Some(r) => {
+            let marks = load_rules(&rules_dir.join(&r.marks), recognize::parse_marks, issues);
+            match (categories, marks) {
+                (Some(cats), Some(marks)) => Some(Recognizer::new(
+                    cats,
+                    marks,
+                    identity.cloned().unwrap_or_default(),
+                    RecognizeSettings { amount_tolerance: r.amount_tolerance, min_confidence: r.min_confidence },
+                )),
+                _ => None,
+            }
+        }
+        None => None,
+    };
+    if bad || (recognize.is_some() && recognizer.is_none()) {
+        return None;
+    }
+    Some(Pipeline { name: name.to_string(), extract, recognizer, post })
+}
+
+/// Read and parse one rules file, collecting its problems.
+fn load_rules<T>(path: &Path, parse: fn(&YamlDoc) -> Result<T, Vec<Issue>>, issues: &mut Vec<Issue>) -> Option<T> {
+    let doc = match YamlDoc::read(path) {
+        Ok(d) => d,
+        Err(i) => {
+            issues.push(i);
+            return None;
+        }
+    };
+    match parse(&doc) {
+        Ok(v) => Some(v),
+        Err(found) => {
+            issues.extend(found);
+            None
+        }
+    }
+}
+
+fn identity_of(c: &Company) -> CompanyIdentity {
+    let norm = |s: &String| s.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_uppercase();
+    CompanyIdentity {
+        names: vec![c.name.clone()],
+        vat_ids: c.vat_ids.iter().map(norm).collect(),
+        sirens: vec![c.siren.clone()],
+        ibans: c.ibans.iter().map(norm).collect(),
+    }
+}
+
+fn list_pipelines(dir: &Path) -> String {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| rd.flatten().filter_map(|e| e.path().file_stem().map(|s| s.to_string_lossy().into_owned())).collect())
+        .unwrap_or_default();
+    names.sort();
+    if names.is_empty() { "(none found)".into() } else { names.join(", ") }
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}

@@ -1,0 +1,171 @@
+//! The CPU part of a pipeline: extract → categorize/recognize → post
+//! decision, for one file. No I/O here: bytes in, results out, so a worker
+//! can run it on any thread and the runner commits the outcome.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde_json::json;
+
+use crate::capture::{self, CaptureError, Page};
+use crate::config::site::UnknownSuppliers;
+use crate::ledger::{self, InvoiceFacts, InvoiceKind, Posting, UnknownSupplierPolicy};
+use crate::recognize::Recognition;
+use crate::store::EventRecord;
+
+use super::site::InboxRuntime;
+
+/// A stage that could not do its work on this file: the file goes to
+/// `failed/` with this reason.
+#[derive(Debug, Clone)]
+pub struct StageError {
+    pub stage: &'static str,
+    pub message: String,
+}
+
+impl std::fmt::Display for StageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} stage: {}", self.stage, self.message)
+    }
+}
+
+/// What became of one document.
+pub enum Decision {
+    /// A balanced entry to post, with its fiscal year.
+    Post { posting: Posting, fiscal_year: i32, fy_start: NaiveDate, fy_end: NaiveDate },
+    /// A person must look at it first; never a silent post.
+    Review(Vec<String>),
+}
+
+pub struct DocumentResult {
+    pub pages: Vec<u32>,
+    pub recognition: Option<Recognition>,
+    pub decision: Decision,
+    pub events: Vec<EventRecord>,
+}
+
+pub struct Analysis {
+    pub page_count: u32,
+    pub documents: Vec<DocumentResult>,
+}
+
+/// Run the pipeline's stages over one file's bytes.
+pub fn analyze(bytes: &[u8], rt: &InboxRuntime) -> Result<Analysis, StageError> {
+    let pages = extract(bytes, rt.pipeline.extract.min_chars_per_page)?;
+    let page_count = pages.len() as u32;
+    let chars: usize = pages.iter().map(|p| p.words.iter().map(|w| w.text.chars().count()).sum::<usize>()).sum();
+    let mut events = vec![EventRecord::new("extracted", json!({"pages": page_count, "characters": chars, "text": "digital"}))];
+    let page_numbers: Vec<u32> = pages.iter().map(|p| p.number).collect();
+
+    let Some(recognizer) = &rt.pipeline.recognizer else {
+        let reason = format!("pipeline `{}` has no recognize stage", rt.pipeline.name);
+        events.push(EventRecord::new("review", json!({"reasons": [reason.clone()]})));
+        return Ok(Analysis { page_count, documents: vec![DocumentResult { pages: page_numbers, recognition: None, decision: Decision::Review(vec![reason]), events }] });
+    };
+    let rec = recognizer.recognize(&pages);
+    events.push(EventRecord::new("categorized", json!({"category": rec.category, "reason": rec.category_reason})));
+    events.push(EventRecord::new(
+        "recognized",
+        json!({
+            "fields": rec.fields.iter().map(|(k, f)| (k.clone(), json!({"value": f.value, "source": f.source, "confidence": f.confidence}))).collect::<serde_json::Map<_, _>>(),
+            "checks": rec.checks,
+        }),
+    ));
+    let decision = decide(&rec, rt);
+    match &decision {
+        Decision::Review(reasons) => events.push(EventRecord::new("review", json!({"reasons": reasons}))),
+        Decision::Post { posting, .. } => {
+            for note in &posting.notes {
+                events.push(EventRecord::new("note", json!({"message": note})));
+            }
+        }
+    }
+    Ok(Analysis { page_count, documents: vec![DocumentResult { pages: page_numbers, recognition: Some(rec), decision, events }] })
+}
+
+/// The text of every page; a file without any usable text is an error
+/// until OCR is part of the capture stage.
+pub fn extract(bytes: &[u8], min_chars: usize) -> Result<Vec<Page>, StageError> {
+    let err = |e: CaptureError| StageError { stage: "extract", message: e.to_string() };
+    let pages = capture::pdf_text::extract_pages(bytes).map_err(err)?;
+    let empty: Vec<String> = pages
+        .iter()
+        .filter(|p| p.words.iter().map(|w| w.text.chars().count()).sum::<usize>() < min_chars)
+        .map(|p| p.number.to_string())
+        .collect();
+    if empty.len() == pages.len() {
+        return Err(err(CaptureError::NoText(format!("page(s) {} carry no text layer", empty.join(", ")))));
+    }
+    Ok(pages)
+}
+
+fn decide(rec: &Recognition, rt: &InboxRuntime) -> Decision {
+    let Some(post) = &rt.pipeline.post else {
+        return Decision::Review(vec![format!("pipeline `{}` has no post stage", rt.pipeline.name)]);
+    };
+    if !post.categories.iter().any(|c| *c == rec.category) {
+        return Decision::Review(vec![format!(
+            "category `{}` is not posted by pipeline `{}` (it posts: {})",
+            rec.category,
+            rt.pipeline.name,
+            post.categories.join(", ")
+        )]);
+    }
+    let reasons = rec.review_reasons();
+    if !reasons.is_empty() {
+        return Decision::Review(reasons);
+    }
+    let facts = match facts_from(rec, &rt.company.identity) {
+        Ok(f) => f,
+        Err(e) => return Decision::Review(vec![e]),
+    };
+    let c = &rt.company;
+    let policy = match c.company.unknown_suppliers {
+        UnknownSuppliers::Create => UnknownSupplierPolicy::Create,
+        UnknownSuppliers::Review => UnknownSupplierPolicy::Review,
+    };
+    match ledger::post_invoice(&facts, &c.accounts, &c.suppliers, policy) {
+        Ok(posting) => {
+            let (fiscal_year, fy_start, fy_end) = ledger::fiscal_year(facts.invoice_date, c.company.fiscal_year_start_md());
+            Decision::Post { posting, fiscal_year, fy_start, fy_end }
+        }
+        Err(e) => Decision::Review(vec![format!("posting: {e}")]),
+    }
+}
+
+/// The typed facts posting needs, or why they are missing.
+pub fn facts_from(rec: &Recognition, company: &crate::recognize::CompanyIdentity) -> Result<InvoiceFacts, String> {
+    let amount = |name: &str| -> Result<Decimal, String> {
+        let v = rec.value(name).ok_or_else(|| format!("missing {name}"))?;
+        v.parse::<Decimal>().map(|d| d.abs()).map_err(|_| format!("{name} `{v}` is not an amount"))
+    };
+    let date = |name: &str| -> Option<NaiveDate> { rec.value(name).and_then(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok()) };
+    let invoice_date = date("invoice_date").ok_or("missing invoice_date")?;
+    let gross_total = amount("gross_total")?;
+    let (net_total, vat_total) = match (amount("net_total"), amount("vat_total")) {
+        (Ok(n), Ok(v)) => (n, v),
+        (Ok(n), Err(_)) => (n, gross_total - n),
+        (Err(_), Ok(v)) => (gross_total - v, v),
+        (Err(e), Err(_)) => return Err(e),
+    };
+    let supplier_vat_id = rec.value("supplier_vat_id").map(str::to_string);
+    // An invoice the company issued itself is a sale.
+    let ours = supplier_vat_id.as_ref().is_some_and(|v| company.vat_ids.contains(v))
+        || rec.value("supplier_siret").is_some_and(|s| company.sirens.iter().any(|siren| s.starts_with(siren.as_str())));
+    let kind = if rec.category == "sales_invoice" || ours { InvoiceKind::Sales } else { InvoiceKind::Purchase };
+    Ok(InvoiceFacts {
+        kind,
+        credit_note: rec.category == "credit_note",
+        supplier_name: rec.value("supplier_name").map(str::to_string),
+        supplier_vat_id,
+        supplier_siret: rec.value("supplier_siret").map(str::to_string),
+        iban: rec.value("iban").map(str::to_string),
+        invoice_number: rec.value("invoice_number").ok_or("missing invoice_number")?.to_string(),
+        invoice_date,
+        due_date: date("due_date"),
+        currency: rec.value("currency").unwrap_or("EUR").to_string(),
+        net_total,
+        vat_total,
+        gross_total,
+        vat_breakdown: rec.vat_breakdown.iter().map(|v| (v.rate, v.base.abs(), v.amount.abs())).collect(),
+    })
+}

@@ -1,0 +1,208 @@
+//! Dates as printed on invoices: numeric day-month-year (FR/DE order; the
+//! US month-first order only when the day cannot be a month or the
+//! document reads as US English), ISO, and month names in French, English
+//! and German ("15 mars 2026", "15. März 2026", "March 15, 2026",
+//! "15 Mar 2026", "1er janvier 2026", "15-Mar-26").
+
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use regex::Regex;
+
+use super::text::fold;
+
+const MONTHS: &str = "janvier|janv|january|januar|jaenner|jänner|jän|jan|février|fevrier|févr|fevr|février|february|februar|fév|fev|feb|mars|march|märz|maerz|marz|mär|mar|avril|avr|april|apr|mai|may|juin|june|juni|jun|juillet|juil|july|juli|jul|août|aout|august|aug|septembre|september|sept|sep|octobre|october|oktober|oct|okt|novembre|november|nov|décembre|decembre|december|dezember|déc|dec|dez";
+
+static ISO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{4})([-/.])(\d{1,2})([-/.])(\d{1,2})(?:T[\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?\b").expect("iso"));
+static NUMERIC: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{1,2})\s?([./-])\s?(\d{1,2})\s?([./-])\s?(\d{4}|\d{2})\b").expect("numeric"));
+static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"(?i)\b(\d{{1,2}})(?:er|st|nd|rd|th)?\.?[\s-]*(?:(?:de|of)\s+)?({MONTHS})\b\.?[\s,-]*(\d{{4}}|\d{{2}}\b)")).expect("day month")
+});
+static MONTH_DAY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"(?i)\b({MONTHS})\b\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b")).expect("month day"));
+
+/// How to read an ambiguous numeric date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum DateOrder {
+    /// 03/04/2026 is 3 April (FR, DE, UK).
+    #[default]
+    DayFirst,
+    /// 03/04/2026 is March 4 (US English documents).
+    MonthFirst,
+}
+
+/// Every date in `text` with its byte span, earliest first.
+pub(crate) fn scan_dates(text: &str, order: DateOrder) -> Vec<(usize, usize, NaiveDate)> {
+    let mut out: Vec<(usize, usize, NaiveDate)> = Vec::new();
+    let free = |out: &Vec<(usize, usize, NaiveDate)>, s: usize, e: usize| out.iter().all(|&(a, b, _)| e <= a || b <= s);
+    for c in ISO.captures_iter(text) {
+        let m = c.get(0).expect("m");
+        if c[2] != c[4] || !isolated(text, m.start(), m.end()) {
+            continue;
+        }
+        if let Some(d) = ymd(num(&c[1]), num(&c[3]), num(&c[5])) {
+            out.push((m.start(), m.end(), d));
+        }
+    }
+    for c in DAY_MONTH.captures_iter(text) {
+        let m = c.get(0).expect("m");
+        let (Some(mo), true) = (month(&c[2]), free(&out, m.start(), m.end())) else { continue };
+        if let Some(d) = ymd(year(&c[3]), mo, num(&c[1])) {
+            out.push((m.start(), m.end(), d));
+        }
+    }
+    for c in MONTH_DAY.captures_iter(text) {
+        let m = c.get(0).expect("m");
+        let (Some(mo), true) = (month(&c[1]), free(&out, m.start(), m.end())) else { continue };
+        if let Some(d) = ymd(year(&c[3]), mo, num(&c[2])) {
+            out.push((m.start(), m.end(), d));
+        }
+    }
+    for c in NUMERIC.captures_iter(text) {
+        let m = c.get(0).expect("m");
+        if c[2] != c[4] || !isolated(text, m.start(), m.end()) || !free(&out, m.start(), m.end()) {
+            continue;
+        }
+        let (a, b, y) = (num(&c[1]), num(&c[3]), year(&c[5]));
+        let sep = &c[2];
+        let month_first = match order {
+            // Dots are the German/French day-first convention, whatever the language.
+            _ if sep == "." => false,
+            _ if a > 12 => false,
+            _ if b > 12 => true,
+            DateOrder::MonthFirst => true,
+            DateOrder::DayFirst => false,
+        };
+        let d = if month_first { ymd(y, a, b) } else { ymd(y, b, a) };
+        if let Some(d) = d {
+            out.push((m.start(), m.end(), d));
+        }
+    }
+    out.sort_by_key(|d| d.0);
+    out
+}
+
+/// Parse a whole string as one date.
+pub(crate) fn parse_date(text: &str, order: DateOrder) -> Option<NaiveDate> {
+    let t = text.trim();
+    match scan_dates(t, order).as_slice() {
+        [(s, e, d)] if t[..*s].trim().is_empty() && t[*e..].trim_matches(|c: char| c.is_whitespace() || c == '.' || c == ',').is_empty() => Some(*d),
+        _ => None,
+    }
+}
+
+/// Not glued to more digits or separators (phone numbers, versions).
+fn isolated(text: &str, s: usize, e: usize) -> bool {
+    let before = text[..s].chars().next_back();
+    let mut after = text[e..].chars();
+    let (a1, a2) = (after.next(), after.next());
+    if before.is_some_and(|b| b.is_ascii_digit() || b == '.' || b == '/' || b == '-') {
+        return false;
+    }
+    !matches!((a1, a2), (Some('.' | '/' | '-'), Some(d)) if d.is_ascii_digit())
+}
+
+fn num(s: &str) -> u32 {
+    s.parse().unwrap_or(0)
+}
+
+fn year(s: &str) -> u32 {
+    let y = num(s);
+    match s.len() {
+        2 if y < 80 => 2000 + y,
+        2 => 1900 + y,
+        _ => y,
+    }
+}
+
+fn ymd(y: u32, m: u32, d: u32) -> Option<NaiveDate> {
+    if !(1990..=2100).contains(&y) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y as i32, m, d)
+}
+
+/// Month number of a French, English or German month name or abbreviation.
+pub(crate) fn month(name: &str) -> Option<u32> {
+    let f = fold(name.trim_end_matches('.'));
+    Some(match f.as_str() {
+        "janvier" | "janv" | "january" | "januar" | "jaenner" | "janner" | "jan" => 1,
+        "fevrier" | "fevr" | "february" | "februar" | "fev" | "feb" => 2,
+        "mars" | "march" | "marz" | "maerz" | "mar" => 3,
+        "avril" | "avr" | "april" | "apr" => 4,
+        "mai" | "may" => 5,
+        "juin" | "june" | "juni" | "jun" => 6,
+        "juillet" | "juil" | "july" | "juli" | "jul" => 7,
+        "aout" | "august" | "aug" => 8,
+        "septembre" | "september" | "sept" | "sep" => 9,
+        "octobre" | "october" | "oktober" | "oct" | "okt" => 10,
+        "novembre" | "november" | "nov" => 11,
+        "decembre" | "december" | "dezember" | "dec" | "dez" => 12,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+    fn p(s: &str) -> Option<NaiveDate> {
+        parse_date(s, DateOrder::DayFirst)
+    }
+
+    #[test]
+    fn numeric_day_first() {
+        assert_eq!(p("31/01/2026"), Some(d(2026, 1, 31)));
+        assert_eq!(p("03/04/2026"), Some(d(2026, 4, 3)));
+        assert_eq!(p("15.03.2026"), Some(d(2026, 3, 15)));
+        assert_eq!(p("5.3.26"), Some(d(2026, 3, 5)));
+        assert_eq!(p("15-03-2026"), Some(d(2026, 3, 15)));
+        assert_eq!(p("31/02/2026"), None);
+    }
+
+    #[test]
+    fn us_order_only_when_unambiguous_or_us_document() {
+        assert_eq!(p("03/15/2026"), Some(d(2026, 3, 15)), "15 cannot be a month");
+        assert_eq!(parse_date("03/04/2026", DateOrder::MonthFirst), Some(d(2026, 3, 4)));
+        assert_eq!(parse_date("15/04/2026", DateOrder::MonthFirst), Some(d(2026, 4, 15)));
+        assert_eq!(parse_date("03.04.2026", DateOrder::MonthFirst), Some(d(2026, 4, 3)), "dots are day-first");
+    }
+
+    #[test]
+    fn iso() {
+        assert_eq!(p("2026-03-15"), Some(d(2026, 3, 15)));
+        assert_eq!(p("2026/03/15"), Some(d(2026, 3, 15)));
+        assert_eq!(p("2026-03-15T10:30:00Z"), Some(d(2026, 3, 15)));
+    }
+
+    #[test]
+    fn month_names_in_three_languages() {
+        assert_eq!(p("15 mars 2026"), Some(d(2026, 3, 15)));
+        assert_eq!(p("1er janvier 2026"), Some(d(2026, 1, 1)));
+        assert_eq!(p("12 février 2026"), Some(d(2026, 2, 12)));
+        assert_eq!(p("12 fevrier 2026"), Some(d(2026, 2, 12)));
+        assert_eq!(p("3 AOÛT 2026"), Some(d(2026, 8, 3)));
+        assert_eq!(p("24 déc. 2026"), Some(d(2026, 12, 24)));
+        assert_eq!(p("15. März 2026"), Some(d(2026, 3, 15)));
+        assert_eq!(p("15. Maerz 2026"), Some(d(2026, 3, 15)));
+        assert_eq!(p("2. Jän. 2026"), Some(d(2026, 1, 2)));
+        assert_eq!(p("1. Dezember 2026"), Some(d(2026, 12, 1)));
+        assert_eq!(p("March 15, 2026"), Some(d(2026, 3, 15)));
+        assert_eq!(p("Sept. 3rd, 2026"), Some(d(2026, 9, 3)));
+        assert_eq!(p("15 Mar 2026"), Some(d(2026, 3, 15)));
+        assert_eq!(p("15-Mar-26"), Some(d(2026, 3, 15)));
+        assert_eq!(p("6th June 2026"), Some(d(2026, 6, 6)));
+        assert_eq!(p("15th of March 2026"), Some(d(2026, 3, 15)));
+        assert_eq!(p("15 de marzo de 2026"), None);
+    }
+
+    #[test]
+    fn not_dates() {
+        assert!(scan_dates("01.02.03.54.87", DateOrder::DayFirst).is_empty());
+        assert!(scan_dates("v1.2.3", DateOrder::DayFirst).is_empty());
+        assert!(scan_dates("Période de 01/01/2026 au 31/01/2026", DateOrder::DayFirst).len() == 2);
+    }
+}

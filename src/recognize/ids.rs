@@ -1,0 +1,296 @@
+//! Company and bank identifiers, each validated before it is believed:
+//! French VAT ids by their key, SIREN/SIRET by Luhn, IBANs by mod 97, other
+//! EU VAT ids by their national pattern.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::text::compact_id;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum IdKind {
+    VatId,
+    Iban,
+    Siret,
+    Siren,
+}
+
+/// One validated identifier found in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FoundId {
+    pub kind: IdKind,
+    /// Normalized: uppercase, no spaces ("FR11123456782").
+    pub value: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+static IBAN_START: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b[A-Z]{2}\d{2}[ \u{a0}]?[A-Z0-9]{4}").expect("iban"));
+static FR_VAT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bFR[\s.-]?([0-9A-HJ-NP-Z]{2})[\s.-]?(\d{3})[\s.]?(\d{3})[\s.]?(\d{3})\b").expect("fr vat"));
+/// Other EU (and Swiss, UK) VAT ids by pattern; spaces and dots allowed
+/// where people print them.
+static EU_VAT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"\b(?:",
+        r"DE[\s.]?\d{3}[\s.]?\d{3}[\s.]?\d{3}",
+        r"|ATU[\s.]?\d{8}",
+        r"|BE[\s.]?[01]\d{3}[\s.]?\d{3}[\s.]?\d{3}",
+        r"|NL[\s.]?\d{9}[\s.]?B[\s.]?\d{2}",
+        r"|IT[\s.]?\d{11}",
+        r"|ES[\s.]?[A-Z0-9]\d{7}[A-Z0-9]",
+        r"|LU[\s.]?\d{8}",
+        r"|PT[\s.]?\d{9}",
+        r"|PL[\s.]?\d{10}",
+        r"|DK[\s.]?\d{2}[\s.]?\d{2}[\s.]?\d{2}[\s.]?\d{2}",
+        r"|SE[\s.]?\d{10}01",
+        r"|FI[\s.]?\d{8}",
+        r"|IE[\s.]?\d[A-Z0-9+*]\d{5}[A-Z]{1,2}",
+        r"|GB[\s.]?\d{3}[\s.]?\d{4}[\s.]?\d{2}(?:[\s.]?\d{3})?",
+        r"|CHE[\s.-]?\d{3}[\s.]?\d{3}[\s.]?\d{3}(?:[\s.]?(?:MWST|TVA|IVA))?",
+        r"|CZ[\s.]?\d{8,10}",
+        r")\b"
+    ))
+    .expect("eu vat")
+});
+static DIGIT_RUN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b\d{3}[\s.]?\d{3}[\s.]?\d{3}(?:[\s.]?\d{5})?\b").expect("digits"));
+
+/// Identifiers in one text. SIREN/SIRET are only taken where `registry_labelled`
+/// says the text names them (a bare 9-digit number is too often something else).
+pub(crate) fn scan_ids(text: &str, registry_labelled: bool) -> Vec<FoundId> {
+    let up = text.to_uppercase();
+    // Byte offsets must stay valid: uppercasing non-ASCII can change lengths.
+    let up = if up.len() == text.len() { up } else { text.to_string() };
+    let mut out: Vec<FoundId> = Vec::new();
+    let free = |out: &Vec<FoundId>, s: usize, e: usize| out.iter().all(|f| e <= f.start || f.end <= s);
+
+    for m in IBAN_START.find_iter(&up) {
+        if let Some((end, value)) = read_iban(&up, m.start()) {
+            if free(&out, m.start(), end) {
+                out.push(FoundId { kind: IdKind::Iban, value, start: m.start(), end });
+            }
+        }
+    }
+    for c in FR_VAT.captures_iter(&up) {
+        let m = c.get(0).expect("m");
+        let value = compact_id(m.as_str());
+        if free(&out, m.start(), m.end()) && fr_vat_valid(&value) {
+            out.push(FoundId { kind: IdKind::VatId, value, start: m.start(), end: m.end() });
+        }
+    }
+    for m in EU_VAT.find_iter(&up) {
+        if free(&out, m.start(), m.end()) {
+            let mut value = compact_id(m.as_str());
+            for suffix in ["MWST", "TVA", "IVA"] {
+                if value.starts_with("CHE") && value.ends_with(suffix) {
+                    value.truncate(value.len() - suffix.len());
+                }
+            }
+            out.push(FoundId { kind: IdKind::VatId, value, start: m.start(), end: m.end() });
+        }
+    }
+    if registry_labelled {
+        for m in DIGIT_RUN.find_iter(&up) {
+            let digits = compact_id(m.as_str());
+            if !free(&out, m.start(), m.end()) || !luhn(&digits) {
+                continue;
+            }
+            let kind = if digits.len() == 14 { IdKind::Siret } else { IdKind::Siren };
+            out.push(FoundId { kind, value: digits, start: m.start(), end: m.end() });
+        }
+    }
+    out.sort_by_key(|f| f.start);
+    out
+}
+
+/// Known IBAN lengths; other countries are read up to 34 characters.
+fn iban_length(country: &str) -> Option<usize> {
+    Some(match country {
+        "FR" | "MC" | "IT" | "SM" => 27,
+        "DE" | "GB" | "IE" => 22,
+        "BE" => 16,
+        "NL" | "DK" | "FI" | "FO" | "GL" => 18,
+        "ES" | "SE" | "CZ" | "SK" | "RO" | "TN" => 24,
+        "LU" | "AT" | "EE" | "LT" | "XK" => 20,
+        "CH" | "LI" | "LV" => 21,
+        "PT" => 25,
+        "PL" | "HU" | "CY" => 28,
+        "NO" => 15,
+        "GR" => 27,
+        "SI" => 19,
+        "HR" => 21,
+        "BG" => 22,
+        "MT" => 31,
+        "IS" => 26,
+        "MA" => 28,
+        _ => return None,
+    })
+}
+
+/// From an IBAN's first character, collect its characters (single spaces
+/// allowed between groups) up to the country's length, and validate.
+fn read_iban(text: &str, start: usize) -> Option<(usize, String)> {
+    let country = text.get(start..start + 2)?;
+    let want = iban_length(country);
+    let mut value = String::new();
+    let mut end = start;
+    let mut last_space = false;
+    for (i, c) in text[start..].char_indices() {
+        if c.is_ascii_alphanumeric() {
+            value.push(c);
+            end = start + i + 1;
+            last_space = false;
+            if Some(value.len()) == want || value.len() == 34 {
+                break;
+            }
+        } else if matches!(c, ' ' | '\u{a0}') && !last_space {
+            last_space = true;
+        } else {
+            break;
+        }
+    }
+    if let Some(n) = want {
+        if value.len() != n {
+            return None;
+        }
+        // The IBAN must end there, not run into more characters.
+        if text[end..].chars().next().is_some_and(|c| c.is_ascii_alphanumeric()) {
+            return None;
+        }
+    }
+    (value.len() >= 15 && iban_valid(&value)).then_some((end, value))
+}
+
+/// ISO 13616 check: move the first four characters to the end, letters
+/// to numbers, the result mod 97 must be 1.
+pub(crate) fn iban_valid(iban: &str) -> bool {
+    let s = compact_id(iban);
+    if s.len() < 15 || s.len() > 34 || !s[..2].chars().all(|c| c.is_ascii_uppercase()) || !s[2..4].chars().all(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    let mut rem: u32 = 0;
+    for c in s[4..].chars().chain(s[..4].chars()) {
+        let v = match c {
+            '0'..='9' => c as u32 - '0' as u32,
+            'A'..='Z' => c as u32 - 'A' as u32 + 10,
+            _ => return false,
+        };
+        rem = if v >= 10 { (rem * 100 + v) % 97 } else { (rem * 10 + v) % 97 };
+    }
+    rem == 1
+}
+
+/// Luhn check (SIREN, SIRET).
+pub(crate) fn luhn(digits: &str) -> bool {
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    let sum: u32 = digits
+        .chars()
+        .rev()
+        .enumerate()
+        .map(|(i, c)| {
+            let d = c as u32 - '0' as u32;
+            if i % 2 == 1 {
+                let x = d * 2;
+                if x > 9 {
+                    x - 9
+                } else {
+                    x
+                }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+/// The French VAT key of a SIREN: (12 + 3 × (SIREN mod 97)) mod 97.
+pub(crate) fn fr_vat_key(siren: &str) -> Option<u64> {
+    let n: u64 = siren.parse().ok()?;
+    Some((12 + 3 * (n % 97)) % 97)
+}
+
+/// The French VAT id of a SIREN ("123456782" → "FR11123456782").
+pub(crate) fn fr_vat_of_siren(siren: &str) -> Option<String> {
+    (siren.len() == 9).then(|| fr_vat_key(siren).map(|k| format!("FR{k:02}{siren}")))?
+}
+
+/// FR + 2-character key + SIREN; a numeric key must match the SIREN.
+/// (Alphanumeric keys of the old scheme are not checkable: refused.)
+pub(crate) fn fr_vat_valid(v: &str) -> bool {
+    let v = compact_id(v);
+    if v.len() != 13 || !v.starts_with("FR") {
+        return false;
+    }
+    let (key, siren) = (&v[2..4], &v[4..]);
+    match (key.parse::<u64>(), fr_vat_key(siren)) {
+        (Ok(k), Some(expected)) => k == expected,
+        _ => false,
+    }
+}
+
+/// The SIREN inside an identifier, when it has one (FR VAT id, SIRET, SIREN).
+pub(crate) fn siren_of(kind: IdKind, value: &str) -> Option<String> {
+    match kind {
+        IdKind::VatId if value.starts_with("FR") && value.len() == 13 => Some(value[4..].to_string()),
+        IdKind::Siret if value.len() == 14 => Some(value[..9].to_string()),
+        IdKind::Siren => Some(value.to_string()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn french_vat_key() {
+        assert_eq!(fr_vat_key("123456782"), Some(11));
+        assert!(fr_vat_valid("FR 11 123 456 782"));
+        assert!(!fr_vat_valid("FR12123456782"));
+        assert_eq!(fr_vat_of_siren("123456789").as_deref(), Some("FR32123456789"));
+    }
+
+    #[test]
+    fn luhn_sirens_and_sirets() {
+        assert!(luhn("123456782"));
+        assert!(!luhn("123456789"));
+        assert!(luhn("12345678200077"));
+        assert!(!luhn("12345678200078"));
+    }
+
+    #[test]
+    fn iban_mod97() {
+        assert!(iban_valid("FR76 3000 6000 0112 3456 7890 189"));
+        assert!(iban_valid("DE89 3704 0044 0532 0130 00"));
+        assert!(iban_valid("FR20 1254 2547 2569 8542 5874 698"));
+        assert!(!iban_valid("FR76 3000 6000 0112 3456 7890 188"));
+    }
+
+    #[test]
+    fn scans_spaced_ids_in_text() {
+        let f = scan_ids("IBAN : FR20 1254 2547 2569 8542 5874 698 - BIC : BICXXX", false);
+        assert_eq!(f.len(), 1);
+        assert_eq!((f[0].kind, f[0].value.as_str()), (IdKind::Iban, "FR2012542547256985425874698"));
+        let f = scan_ids("N° TVA intra : FR 11 123 456 782", false);
+        assert_eq!(f[0].value, "FR11123456782");
+        let f = scan_ids("USt-IdNr.: DE 123 456 789", false);
+        assert_eq!(f[0].value, "DE123456789");
+        let f = scan_ids("SIRET : 123 456 782 00077", true);
+        assert_eq!((f[0].kind, f[0].value.as_str()), (IdKind::Siret, "12345678200077"));
+        let f = scan_ids("RCS Paris 123 456 782", true);
+        assert_eq!((f[0].kind, f[0].value.as_str()), (IdKind::Siren, "123456782"));
+        let f = scan_ids("MWST CHE-123.456.789 MWST", false);
+        assert_eq!(f[0].value, "CHE123456789");
+    }
+
+    #[test]
+    fn invalid_checksums_are_ignored() {
+        assert!(scan_ids("TVA FR 12 123 456 782", false).is_empty());
+        assert!(scan_ids("IBAN FR76 3000 6000 0112 3456 7890 188", false).is_empty());
+        assert!(scan_ids("SIRET 123 456 789 00012", true).is_empty());
+        assert!(scan_ids("Tel 123 456 782", false).is_empty(), "unlabelled digits are not a SIREN");
+    }
+}

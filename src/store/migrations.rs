@@ -1,0 +1,117 @@
+//! Versioned schema migrations. A migration is never edited once released:
+//! a change to the schema is a new entry at the end of `MIGRATIONS`.
+
+pub struct Migration {
+    pub version: i32,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "documents, events, fields, entries, lines",
+    sql: r#"
+CREATE SEQUENCE seq_sources START 1;
+CREATE SEQUENCE seq_documents START 1;
+CREATE SEQUENCE seq_events START 1;
+CREATE SEQUENCE seq_entries START 1;
+
+-- A file as it arrived: one per claim, whatever became of it.
+CREATE TABLE sources (
+    id            BIGINT PRIMARY KEY DEFAULT nextval('seq_sources'),
+    sha256        VARCHAR NOT NULL,
+    original_name VARCHAR NOT NULL,
+    inbox         VARCHAR NOT NULL,
+    company       VARCHAR NOT NULL,
+    size_bytes    BIGINT NOT NULL,
+    received_at   TIMESTAMP NOT NULL,
+    spool_name    VARCHAR NOT NULL,
+    state         VARCHAR NOT NULL,          -- processed | failed | duplicate
+    stored_path   VARCHAR NOT NULL,          -- where the file was moved after commit
+    reason        VARCHAR,                   -- why it failed
+    duplicate_of  BIGINT,
+    page_count    INTEGER
+);
+CREATE INDEX sources_sha ON sources(sha256);
+
+-- A document cut out of a source (a page range).
+CREATE TABLE documents (
+    id              BIGINT PRIMARY KEY DEFAULT nextval('seq_documents'),
+    source_id       BIGINT NOT NULL,
+    pages           VARCHAR NOT NULL,        -- JSON list of 1-based pages of the source
+    company         VARCHAR NOT NULL,
+    pipeline        VARCHAR NOT NULL,
+    category        VARCHAR NOT NULL,
+    category_reason VARCHAR NOT NULL,
+    state           VARCHAR NOT NULL,        -- posted | review
+    review_reasons  VARCHAR,                 -- JSON list
+    checks          VARCHAR NOT NULL,        -- JSON list of validation checks
+    created_at      TIMESTAMP NOT NULL
+);
+
+-- Every recognized value with where it came from.
+CREATE TABLE fields (
+    document_id BIGINT NOT NULL,
+    name        VARCHAR NOT NULL,
+    value       VARCHAR NOT NULL,
+    page        INTEGER NOT NULL,
+    x0 DOUBLE, y0 DOUBLE, x1 DOUBLE, y1 DOUBLE,
+    source      VARCHAR NOT NULL,
+    confidence  DOUBLE NOT NULL,
+    PRIMARY KEY (document_id, name)
+);
+
+CREATE TABLE vat_lines (
+    document_id BIGINT NOT NULL,
+    rate        DECIMAL(7,3) NOT NULL,
+    base        DECIMAL(18,2) NOT NULL,
+    amount      DECIMAL(18,2) NOT NULL
+);
+
+-- The history: every action on a source, document or entry.
+CREATE TABLE events (
+    id          BIGINT PRIMARY KEY DEFAULT nextval('seq_events'),
+    at          TIMESTAMP NOT NULL,
+    actor       VARCHAR NOT NULL,
+    source_id   BIGINT,
+    document_id BIGINT,
+    entry_id    BIGINT,
+    kind        VARCHAR NOT NULL,
+    detail      VARCHAR NOT NULL
+);
+
+-- Posted entries; never updated: corrections are new entries.
+CREATE TABLE entries (
+    id           BIGINT PRIMARY KEY DEFAULT nextval('seq_entries'),
+    company      VARCHAR NOT NULL,
+    journal      VARCHAR NOT NULL,
+    journal_label VARCHAR NOT NULL,
+    fiscal_year  INTEGER NOT NULL,
+    fy_start     DATE NOT NULL,
+    fy_end       DATE NOT NULL,
+    number       INTEGER NOT NULL,           -- gap-free per company, journal and fiscal year
+    entry_date   DATE NOT NULL,
+    piece_ref    VARCHAR NOT NULL,
+    piece_date   DATE NOT NULL,
+    label        VARCHAR NOT NULL,
+    currency     VARCHAR NOT NULL,
+    document_id  BIGINT,
+    validated_at TIMESTAMP NOT NULL,
+    UNIQUE (company, journal, fiscal_year, number)
+);
+
+CREATE TABLE entry_lines (
+    entry_id      BIGINT NOT NULL,
+    line_no       INTEGER NOT NULL,
+    account       VARCHAR NOT NULL,
+    account_label VARCHAR NOT NULL,
+    aux_account   VARCHAR,
+    aux_label     VARCHAR,
+    label         VARCHAR NOT NULL,
+    debit         DECIMAL(18,2) NOT NULL,
+    credit        DECIMAL(18,2) NOT NULL,
+    due_date      DATE,
+    PRIMARY KEY (entry_id, line_no)
+);
+"#,
+}];

@@ -1,0 +1,101 @@
+//! The commands other tools rely on: names, flags, output shapes, exit codes.
+
+mod support;
+
+use support::{Generated, Site};
+
+fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn init_makes_a_site_that_checks_clean_and_refuses_to_overwrite() {
+    let site = Site::new(1500, 0);
+    for d in ["inbox", "archive", "failed", "duplicates", "pipelines", "rules"] {
+        assert!(site.path(d).is_dir(), "{d} missing");
+    }
+    assert!(site.path("paperledger.duckdb").is_file(), "the database is created by init");
+    let out = site.cli(&["check", "--config", site.config.to_str().unwrap()]);
+    assert!(out.status.success(), "{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    let again = site.cli(&["init", site.dir.path().to_str().unwrap()]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+}
+
+#[test]
+fn check_reports_every_problem_with_file_line_and_column() {
+    let site = Site::new(1500, 0);
+    let cfg = std::fs::read_to_string(&site.config).unwrap();
+    let cfg = cfg.replace("pipeline: purchase-invoices", "pipeline: purchase-invoice").replace("siren: \"123456782\"", "siren: \"123456789\"");
+    std::fs::write(&site.config, cfg).unwrap();
+    // A typo in a pipeline's key.
+    let p = site.path("pipelines/purchase-invoices.yaml");
+    let text = std::fs::read_to_string(&p).unwrap().replace("min_confidence:", "min_confidense:");
+    std::fs::write(&p, text).unwrap();
+
+    let out = site.cli(&["check", "--config", site.config.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    let find = |needle: &str| lines.iter().find(|l| l.contains(needle)).unwrap_or_else(|| panic!("no line with {needle:?} in:\n{text}")).to_string();
+    let siren = find("SIREN");
+    assert!(siren.starts_with(&format!("{}:", site.config.display())), "{siren}");
+    let cfg_text = std::fs::read_to_string(&site.config).unwrap();
+    let siren_line = cfg_text.lines().position(|l| l.contains("siren:")).unwrap() + 1;
+    assert!(siren.contains(&format!(":{siren_line}:5:")), "{siren}");
+    let pipe = find("purchase-invoice`");
+    assert!(pipe.contains("paperledger.yaml:") && pipe.contains("no pipeline"), "{pipe}");
+    let typo = find("min_confidense");
+    assert!(typo.contains("purchase-invoices.yaml:") && typo.contains("unknown field"), "{typo}");
+}
+
+#[test]
+fn extract_prints_fields_with_positions_and_sources() {
+    let gen = Generated::new(1, 3);
+    let out = std::process::Command::new(support::bin()).arg("extract").arg(&gen.pdfs[0]).arg("--json").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let doc = &v["documents"][0];
+    let truth = Generated::truth(&gen.pdfs[0]);
+    let t = &truth["documents"][0];
+    assert_eq!(doc["pages"], t["pages"]);
+    assert_eq!(doc["category"], t["category"]);
+    for name in ["invoice_number", "invoice_date", "gross_total", "net_total", "vat_total"] {
+        let f = &doc["fields"][name];
+        assert_eq!(f["value"], t["fields"][name], "{name}: {f}");
+        assert!(f["page"].as_u64().unwrap() >= 1);
+        assert_eq!(f["bbox"].as_array().unwrap().len(), 4);
+        assert!(!f["source"].as_str().unwrap().is_empty());
+        let c = f["confidence"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&c));
+    }
+    assert!(doc["checks"].as_array().is_some_and(|c| !c.is_empty()));
+}
+
+#[test]
+fn process_copies_files_and_prints_one_json_object_per_document() {
+    let site = Site::new(1500, 0);
+    let gen = Generated::eur(3, 11);
+    let mut args = vec!["process", "--config", site.config.to_str().unwrap(), "--json"];
+    let paths: Vec<String> = gen.pdfs.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    args.extend(paths.iter().map(String::as_str));
+    let out = site.cli(&args);
+    assert!(out.status.success(), "{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    let objs: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(objs.len(), 3);
+    for o in &objs {
+        assert_eq!(o["state"], "posted", "{o}");
+        assert!(o["entry"]["number"].as_i64().unwrap() >= 1);
+    }
+    // Never moved from where they are.
+    for p in &gen.pdfs {
+        assert!(p.exists());
+    }
+    assert_eq!(site.files("archive").len(), 3);
+    // Processing the same files again: duplicates, nothing posted twice.
+    let again = site.cli(&args);
+    let objs: Vec<serde_json::Value> = stdout(&again).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(objs.iter().all(|o| o["state"] == "duplicate"), "{objs:?}");
+    let (entries, _) = support::entry_balance(&site.db());
+    assert_eq!(entries, 3);
+}

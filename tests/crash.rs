@@ -1,0 +1,34 @@
+//! A crash (`kill -9`) mid-run loses nothing and posts nothing twice.
+
+mod support;
+
+use support::{entry_balance, wait_until, Daemon, Generated, Site};
+
+#[test]
+fn a_killed_daemon_resumes_its_spool_without_loss_or_double_posting() {
+    let site = Site::new(200, 1);
+    let gen = Generated::eur(24, 7);
+    let daemon = Daemon::start(&site);
+    for pdf in &gen.pdfs {
+        std::fs::copy(pdf, site.inbox().join(pdf.file_name().unwrap())).unwrap();
+    }
+    wait_until("a first invoice archived", 120, || !site.files("archive").is_empty());
+    daemon.kill9();
+    let done_at_kill = site.files("archive").len();
+
+    let daemon = Daemon::start(&site);
+    wait_until("every invoice archived", 300, || site.files("archive").len() == gen.pdfs.len());
+    let status = daemon.stop();
+    assert!(status.success());
+
+    assert!(site.files("inbox").is_empty(), "inbox: {:?}", site.files("inbox"));
+    assert!(site.files("spool").is_empty(), "spool: {:?}", site.files("spool"));
+    assert!(site.files("failed").is_empty(), "failed: {:?}", site.files("failed"));
+    assert!(site.files("duplicates").is_empty(), "a resumed file was taken for a duplicate: {:?}", site.files("duplicates"));
+    let db = site.db();
+    let (entries, unbalanced) = entry_balance(&db);
+    assert_eq!(entries as usize, gen.pdfs.len(), "each invoice posted exactly once (killed after {done_at_kill})");
+    assert_eq!(unbalanced, 0);
+    let sources: i64 = db.query_row("SELECT count(*) FROM sources", [], |r| r.get(0)).unwrap();
+    assert_eq!(sources as usize, gen.pdfs.len());
+}

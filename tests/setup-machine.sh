@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what paperledger's commands and tests need on a fresh Debian
+# machine (run as root), and sets the shared cargo target directory.
+# Sourced by samples/run.sh and tests/run.sh.
+set -euo pipefail
+
+# Debian packages: poppler-utils (pdftotext, the benchmark's reference),
+# qpdf (encrypts a fixture in the tests), tesseract with fra/deu/eng (OCR).
+need=()
+command -v pdftotext >/dev/null || need+=(poppler-utils)
+command -v qpdf >/dev/null || need+=(qpdf)
+command -v tesseract >/dev/null || need+=(tesseract-ocr tesseract-ocr-fra tesseract-ocr-deu tesseract-ocr-eng)
+command -v g++ >/dev/null || need+=(g++)
+if ((${#need[@]})); then
+  echo "installing: ${need[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# DuckDB's bundled C++ build takes ~15 minutes: keep the target directory
+# outside the clone so every checkout and CI run on this machine reuses it.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/paperledger-target}"

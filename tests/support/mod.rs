@@ -1,0 +1,179 @@
+//! Shared test helpers: a real site on disk, the real binary, real files.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_paperledger")
+}
+
+/// A site made by `paperledger init`, tuned for tests.
+pub struct Site {
+    pub dir: tempfile::TempDir,
+    pub config: PathBuf,
+}
+
+impl Site {
+    pub fn new(stability_ms: u64, workers: usize) -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        let out = Command::new(bin()).arg("init").arg(dir.path()).output().unwrap();
+        assert!(out.status.success(), "init failed: {}", String::from_utf8_lossy(&out.stderr));
+        let config = dir.path().join("paperledger.yaml");
+        let text = std::fs::read_to_string(&config).unwrap();
+        let text = text
+            .replace("stability_ms: 1500", &format!("stability_ms: {stability_ms}"))
+            .replace("workers: 0", &format!("workers: {workers}"))
+            .replace("rescan_secs: 60", "rescan_secs: 2");
+        std::fs::write(&config, text).unwrap();
+        Site { dir, config }
+    }
+    pub fn path(&self, sub: &str) -> PathBuf {
+        self.dir.path().join(sub)
+    }
+    pub fn inbox(&self) -> PathBuf {
+        self.path("inbox")
+    }
+    /// Files (not folders) directly in `sub`, or anywhere below it with `deep`.
+    pub fn files(&self, sub: &str) -> Vec<PathBuf> {
+        files_in(&self.path(sub))
+    }
+    pub fn db(&self) -> duckdb::Connection {
+        duckdb::Connection::open(self.path("paperledger.duckdb")).unwrap()
+    }
+    pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        let mut cmd = Command::new(bin());
+        cmd.args(args);
+        cmd.output().unwrap()
+    }
+}
+
+pub fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(rd) = std::fs::read_dir(dir) else { return out };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(files_in(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Generated invoices with their ground truth, written to a fresh folder.
+pub struct Generated {
+    pub dir: tempfile::TempDir,
+    pub pdfs: Vec<PathBuf>,
+}
+
+impl Generated {
+    pub fn new(count: usize, seed: u64) -> Generated {
+        let dir = tempfile::tempdir().unwrap();
+        let out = Command::new(bin())
+            .args(["samples", "--out"])
+            .arg(dir.path())
+            .args(["--count", &count.to_string(), "--seed", &seed.to_string()])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "samples failed: {}", String::from_utf8_lossy(&out.stderr));
+        let pdfs: Vec<PathBuf> = files_in(dir.path()).into_iter().filter(|p| p.extension().is_some_and(|e| e == "pdf")).collect();
+        assert_eq!(pdfs.len(), count, "the generator wrote {} PDFs", pdfs.len());
+        assert!(files_in(dir.path()).iter().filter(|p| p.to_string_lossy().ends_with(".truth.json")).count() == count);
+        Generated { dir, pdfs }
+    }
+    /// `count` invoices in euros (the books' currency; others wait for
+    /// review until exchange rates exist), generated from `seed`.
+    pub fn eur(count: usize, seed: u64) -> Generated {
+        let mut g = Generated::new(count * 3, seed);
+        g.pdfs.retain(|p| Generated::truth(p)["documents"][0]["fields"]["currency"] == "EUR");
+        assert!(g.pdfs.len() >= count, "only {} EUR invoices among {}", g.pdfs.len(), count * 3);
+        g.pdfs.truncate(count);
+        g
+    }
+    pub fn truth(pdf: &Path) -> serde_json::Value {
+        let t = pdf.with_extension("truth.json");
+        serde_json::from_str(&std::fs::read_to_string(&t).unwrap_or_else(|e| panic!("{}: {e}", t.display()))).unwrap()
+    }
+}
+
+/// Wait for a condition with a generous deadline: a guard against hanging,
+/// not a timing assertion.
+pub fn wait_until(what: &str, secs: u64, mut f: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while Instant::now() < deadline {
+        if f() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("gave up waiting for: {what}");
+}
+
+/// The daemon as a child process.
+pub struct Daemon {
+    pub child: Option<Child>,
+    pub log: PathBuf,
+}
+
+impl Daemon {
+    pub fn start(site: &Site) -> Daemon {
+        let log = site.path(&format!("daemon-{}.log", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()));
+        let child = Command::new(bin())
+            .args(["run", "--config"])
+            .arg(&site.config)
+            .env("RUST_LOG", "paperledger=debug,info")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        Daemon { child: Some(child), log }
+    }
+    fn signal(&self, sig: &str) {
+        let pid = self.child.as_ref().unwrap().id().to_string();
+        assert!(Command::new("kill").args([sig, &pid]).status().unwrap().success());
+    }
+    /// SIGTERM, then wait for the exit.
+    pub fn stop(mut self) -> ExitStatus {
+        self.signal("-TERM");
+        let mut child = self.child.take().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                return s;
+            }
+            assert!(Instant::now() < deadline, "the daemon did not stop after SIGTERM; log:\n{}", self.log_text());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    /// SIGKILL: a crash.
+    pub fn kill9(mut self) {
+        self.signal("-KILL");
+        let _ = self.child.take().unwrap().wait();
+    }
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// `(entries, unbalanced entries)` in the database.
+pub fn entry_balance(db: &duckdb::Connection) -> (i64, i64) {
+    db.query_row(
+        "SELECT count(*), count(*) FILTER (WHERE d <> c) FROM (SELECT entry_id, sum(debit) d, sum(credit) c FROM entry_lines GROUP BY entry_id)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .unwrap()
+}
