@@ -18,7 +18,7 @@ use super::site::{Folders, InboxRuntime};
 use super::stages::{analyze, Analysis, Decision, StageError};
 
 /// A file renamed into the spool, not yet committed.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Claimed {
     pub spool_path: PathBuf,
     /// Unique, also the key for crash recovery.
