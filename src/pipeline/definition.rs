@@ -18,13 +18,43 @@ pub struct PipelineFile {
 }
 
 /// One stage; written as `- extract: {}`, `- categorize: {rules: categories.yaml}`, …
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone)]
 pub enum StageSpec {
     Extract(ExtractStage),
     Categorize(CategorizeStage),
     Recognize(RecognizeStage),
     Post(PostStage),
+}
+
+// A single-key map `NAME: {settings}`; parsed by hand because the YAML
+// library reads externally tagged enums only from `!tags`, which admins
+// should not have to write.
+impl<'de> Deserialize<'de> for StageSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let map = serde_yaml::Mapping::deserialize(d)?;
+        if map.len() != 1 {
+            return Err(D::Error::custom(format!(
+                "a stage is one `NAME: {{settings}}` entry, found {} keys; the stages are {}",
+                map.len(),
+                ORDER.join(", ")
+            )));
+        }
+        let (k, v) = map.into_iter().next().expect("one entry");
+        let name = k.as_str().ok_or_else(|| D::Error::custom("a stage name must be text"))?.to_string();
+        // `- extract:` with nothing after it means default settings.
+        let v = if v.is_null() { serde_yaml::Value::Mapping(Default::default()) } else { v };
+        let bad = |e: serde_yaml::Error| D::Error::custom(format!("{name}: {e}"));
+        Ok(match name.as_str() {
+            "extract" => StageSpec::Extract(serde_yaml::from_value(v).map_err(bad)?),
+            "categorize" => StageSpec::Categorize(serde_yaml::from_value(v).map_err(bad)?),
+            "recognize" => StageSpec::Recognize(serde_yaml::from_value(v).map_err(bad)?),
+            "post" => StageSpec::Post(serde_yaml::from_value(v).map_err(bad)?),
+            other => {
+                return Err(D::Error::custom(format!("unknown stage `{other}`: the stages are {}", ORDER.join(", "))))
+            }
+        })
+    }
 }
 
 impl StageSpec {

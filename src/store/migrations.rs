@@ -71,7 +71,7 @@ CREATE TABLE vat_lines (
 -- The history: every action on a source, document or entry.
 CREATE TABLE events (
     id          BIGINT PRIMARY KEY DEFAULT nextval('seq_events'),
-    at          TIMESTAMP NOT NULL,
+    happened_at TIMESTAMP NOT NULL,
     actor       VARCHAR NOT NULL,
     source_id   BIGINT,
     document_id BIGINT,

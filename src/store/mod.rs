@@ -235,7 +235,7 @@ impl Store {
             |r| r.get(0),
         )?;
         let mut event = tx.prepare_cached(
-            "INSERT INTO events (at, actor, source_id, document_id, entry_id, kind, detail) VALUES (CAST(? AS TIMESTAMP), ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO events (happened_at, actor, source_id, document_id, entry_id, kind, detail) VALUES (CAST(? AS TIMESTAMP), ?, ?, ?, ?, ?, ?)",
         )?;
         for e in &c.source_events {
             event.execute(params![now, c.actor, source_id, None::<i64>, None::<i64>, e.kind, e.detail.to_string()])?;
@@ -360,7 +360,7 @@ impl Store {
     /// A source's history, oldest first: `(at, actor, kind, detail)`.
     pub fn history(&self, source_id: i64) -> Result<Vec<(String, String, String, String)>> {
         let mut q = self.conn.prepare(
-            "SELECT CAST(at AS VARCHAR), actor, kind, detail FROM events WHERE source_id = ? ORDER BY id",
+            "SELECT CAST(happened_at AS VARCHAR), actor, kind, detail FROM events WHERE source_id = ? ORDER BY id",
         )?;
         let rows = q
             .query_map(params![source_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
