@@ -26,7 +26,7 @@ fn init_makes_a_site_that_checks_clean_and_refuses_to_overwrite() {
 fn check_reports_every_problem_with_file_line_and_column() {
     let site = Site::new(1500, 0);
     let cfg = std::fs::read_to_string(&site.config).unwrap();
-    let cfg = cfg.replace("pipeline: purchase-invoices", "pipeline: purchase-invoice").replace("siren: \"123456782\"", "siren: \"123456789\"");
+    let cfg = cfg.replace("pipeline: purchase-invoices", "pipeline: purchase-invoice").replace("siren: \"904518271\"", "siren: \"123456789\"").replace("[FR01904518271]", "[FR02904518271]");
     std::fs::write(&site.config, cfg).unwrap();
     // A typo in a pipeline's key.
     let p = site.path("pipelines/purchase-invoices.yaml");
@@ -45,6 +45,8 @@ fn check_reports_every_problem_with_file_line_and_column() {
     assert!(siren.contains(&format!(":{siren_line}:5:")), "{siren}");
     let pipe = find("purchase-invoice`");
     assert!(pipe.contains("paperledger.yaml:") && pipe.contains("no pipeline"), "{pipe}");
+    let vat = find("FR02904518271");
+    assert!(vat.contains("not a valid VAT id"), "{vat}");
     let typo = find("min_confidense");
     assert!(typo.contains("purchase-invoices.yaml:") && typo.contains("unknown field"), "{typo}");
 }

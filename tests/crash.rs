@@ -7,7 +7,7 @@ use support::{entry_balance, wait_until, Daemon, Generated, Site};
 #[test]
 fn a_killed_daemon_resumes_its_spool_without_loss_or_double_posting() {
     let site = Site::new(200, 1);
-    let gen = Generated::eur(24, 7);
+    let gen = Generated::eur(40, 7);
     let daemon = Daemon::start(&site);
     for pdf in &gen.pdfs {
         std::fs::copy(pdf, site.inbox().join(pdf.file_name().unwrap())).unwrap();
@@ -15,6 +15,8 @@ fn a_killed_daemon_resumes_its_spool_without_loss_or_double_posting() {
     wait_until("a first invoice archived", 120, || !site.files("archive").is_empty());
     daemon.kill9();
     let done_at_kill = site.files("archive").len();
+    // Otherwise this run proves nothing about resuming.
+    assert!(done_at_kill < gen.pdfs.len(), "every invoice was done before the kill: use more invoices");
 
     let daemon = Daemon::start(&site);
     wait_until("every invoice archived", 300, || site.files("archive").len() == gen.pdfs.len());

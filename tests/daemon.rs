@@ -125,7 +125,7 @@ fn dropped_invoices_are_posted_archived_and_exported_and_bad_files_fail_with_a_r
     let fec_files = site.files("exports");
     assert_eq!(fec_files.len(), 1, "{fec_files:?}");
     let name = fec_files[0].file_name().unwrap().to_string_lossy().into_owned();
-    assert!(name.starts_with("123456782FEC") && name.len() >= 20, "{name}");
+    assert!(name.starts_with("904518271FEC") && name.len() >= 20, "{name}");
     let text = std::fs::read_to_string(&fec_files[0]).unwrap();
     let problems = paperledger::export::fec::check_fec(&text);
     assert!(problems.is_empty(), "FEC problems: {problems:?}");

@@ -194,20 +194,7 @@ fn parse_month_day(s: &str) -> Option<(u32, u32)> {
 
 /// A SIREN is 9 digits with a valid Luhn key.
 pub fn siren_is_valid(s: &str) -> bool {
-    s.len() == 9 && s.bytes().all(|b| b.is_ascii_digit()) && luhn(s)
-}
-
-fn luhn(s: &str) -> bool {
-    let sum: u32 = s
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| {
-            let d = (b - b'0') as u32;
-            if i % 2 == 1 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { d }
-        })
-        .sum();
-    sum % 10 == 0
+    s.len() == 9 && s.bytes().all(|b| b.is_ascii_digit()) && crate::recognize::ids::luhn(s)
 }
 
 impl SiteConfig {
@@ -224,6 +211,20 @@ impl SiteConfig {
             }
             if !siren_is_valid(&c.siren) {
                 issues.push(doc.issue_at(&format!("companies[{i}].siren"), format!("`{}` is not a valid SIREN (9 digits with a Luhn key): copy it from the company's Kbis", c.siren)));
+            }
+            // The company's own ids keep its identifiers from being taken
+            // for a supplier's: a typo here silently breaks that.
+            for (j, v) in c.vat_ids.iter().enumerate() {
+                let compact: String = v.chars().filter(|ch| ch.is_ascii_alphanumeric()).collect::<String>().to_uppercase();
+                let bad = if compact.starts_with("FR") { !crate::recognize::ids::fr_vat_valid(&compact) } else { compact.len() < 4 || !compact[..2].chars().all(|ch| ch.is_ascii_uppercase()) };
+                if bad {
+                    issues.push(doc.issue_at(&format!("companies[{i}].vat_ids[{j}]"), format!("`{v}` is not a valid VAT id (a French one is FR + key + SIREN, e.g. FR01904518271): copy it from an invoice the company issued")));
+                }
+            }
+            for (j, v) in c.ibans.iter().enumerate() {
+                if !crate::recognize::ids::iban_valid(v) {
+                    issues.push(doc.issue_at(&format!("companies[{i}].ibans[{j}]"), format!("`{v}` is not a valid IBAN (its mod-97 check fails): copy it from the bank's RIB")));
+                }
             }
             if parse_month_day(&c.fiscal_year_start).is_none() {
                 issues.push(doc.issue_at(&format!("companies[{i}].fiscal_year_start"), format!("`{}` is not a day of the year: write it as MM-DD, e.g. 01-01 or 07-01", c.fiscal_year_start)));

@@ -26,7 +26,7 @@ mod categorize;
 mod checks;
 mod date;
 mod fields;
-mod ids;
+pub(crate) mod ids;
 mod layout;
 mod lexicon;
 mod marks;

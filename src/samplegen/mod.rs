@@ -64,9 +64,9 @@ impl Buyer {
     }
 
     /// The demo company of the bundled site: Cabinet Demo SAS, SIREN
-    /// 123456782, VAT FR11123456782.
+    /// 904518271, VAT FR01904518271 (not the SIREN 123456782 that public samples use).
     pub fn demo() -> Buyer {
-        Buyer::new("Cabinet Demo SAS", "123456782", "12 rue de la Paix", "75002", "Paris")
+        Buyer::new("Cabinet Demo SAS", "904518271", "12 rue de la Paix", "75002", "Paris")
     }
 
     /// Head-office SIRET (establishment 0001), empty without a valid SIREN.

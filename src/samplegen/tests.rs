@@ -43,9 +43,9 @@ fn checksums_accept_published_examples() {
 #[test]
 fn demo_buyer_ids_are_valid() {
     let b = Buyer::demo();
-    assert_eq!(b.siren, "123456782");
+    assert_eq!(b.siren, "904518271");
     assert!(luhn_valid(&b.siren));
-    assert_eq!(b.vat_id, "FR11123456782");
+    assert_eq!(b.vat_id, "FR01904518271");
     assert!(luhn_valid(&b.siret()) && b.siret().starts_with(&b.siren) && b.siret().len() == 14);
 }
 
