@@ -137,3 +137,26 @@ fn dropped_invoices_are_posted_archived_and_exported_and_bad_files_fail_with_a_r
         assert!(text.lines().any(|l| l.split('\t').nth(8) == Some(number.as_str())), "PieceRef {number} missing from the FEC");
     }
 }
+
+#[test]
+fn a_polled_inbox_takes_files_present_at_start_and_files_dropped_later() {
+    // Network shares deliver no events: `watch: poll` lists the folder.
+    let site = Site::new(300, 1);
+    let cfg = std::fs::read_to_string(&site.config).unwrap().replace("watch: native", "watch: poll").replace("poll_interval_secs: 5", "poll_interval_secs: 1");
+    assert!(cfg.contains("watch: poll"));
+    std::fs::write(&site.config, cfg).unwrap();
+    let gen = Generated::eur(3, 11);
+    // Already there before the daemon starts.
+    std::fs::copy(&gen.pdfs[0], site.inbox().join("before-start.pdf")).unwrap();
+    let daemon = Daemon::start(&site);
+    wait_until("the file present at start archived", 120, || site.files("archive").len() == 1);
+    assert!(daemon.log_text().contains("mode=poll") || daemon.log_text().contains("mode=\"poll\""), "not polling:\n{}", daemon.log_text());
+    for pdf in &gen.pdfs[1..] {
+        std::fs::copy(pdf, site.inbox().join(pdf.file_name().unwrap())).unwrap();
+    }
+    wait_until("the dropped files archived", 120, || site.files("archive").len() == 3);
+    assert!(daemon.stop().success());
+    assert!(site.files("inbox").is_empty());
+    let (entries, unbalanced) = entry_balance(&site.db());
+    assert_eq!((entries, unbalanced), (3, 0));
+}

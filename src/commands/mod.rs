@@ -55,7 +55,9 @@ pub fn check(config: &Path) -> ExitCode {
 pub fn init_logging(l: &Logging) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&l.level));
-    let b = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // Colours only on a terminal: journald and log files get plain text.
+    use std::io::IsTerminal;
+    let b = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(std::io::stderr().is_terminal());
     let _ = match l.format {
         LogFormat::Json => b.json().try_init(),
         LogFormat::Text => b.try_init(),
