@@ -72,6 +72,9 @@ pub enum Command {
         /// FEC column separator.
         #[arg(long, value_enum, default_value_t = Separator::Tab)]
         separator: Separator,
+        /// Character encoding of the file.
+        #[arg(long, value_enum, default_value_t = FileEncoding::Utf8)]
+        encoding: FileEncoding,
     },
     /// Show a document's history (every action since it arrived).
     History {
@@ -94,6 +97,14 @@ pub enum Command {
 #[derive(Clone, Copy, ValueEnum)]
 pub enum ExportFormat {
     Fec,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum FileEncoding {
+    #[value(name = "utf-8")]
+    Utf8,
+    #[value(name = "iso-8859-15")]
+    Latin9,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -135,13 +146,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             commands::extract::run(&file, config.as_deref())
         }
-        Command::Export { config, format: ExportFormat::Fec, out, year, company, separator } => {
+        Command::Export { config, format: ExportFormat::Fec, out, year, company, separator, encoding } => {
             let site = commands::load_site(&config)?;
             let sep = match separator {
                 Separator::Tab => crate::export::fec::FecSeparator::Tab,
                 Separator::Pipe => crate::export::fec::FecSeparator::Pipe,
             };
-            commands::export::fec(&site, &out, year, company.as_deref(), sep).map(|_| ExitCode::SUCCESS)
+            let enc = match encoding {
+                FileEncoding::Utf8 => crate::export::encoding::Encoding::Utf8,
+                FileEncoding::Latin9 => crate::export::encoding::Encoding::Latin9,
+            };
+            commands::export::fec(&site, &out, year, company.as_deref(), sep, enc).map(|_| ExitCode::SUCCESS)
         }
         Command::History { config, source } => {
             let site = commands::load_site(&config)?;

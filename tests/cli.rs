@@ -101,3 +101,25 @@ fn process_copies_files_and_prints_one_json_object_per_document() {
     let (entries, _) = support::entry_balance(&site.db());
     assert_eq!(entries, 3);
 }
+
+#[test]
+fn export_writes_the_same_fec_in_iso_8859_15_on_request() {
+    let site = Site::new(1500, 0);
+    let gen = Generated::eur(2, 5);
+    let mut args = vec!["process", "--config", site.config.to_str().unwrap()];
+    let paths: Vec<String> = gen.pdfs.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    args.extend(paths.iter().map(String::as_str));
+    assert!(site.cli(&args).status.success());
+    let export = |dir: &str, enc: &str| {
+        let out = site.cli(&["export", "--config", site.config.to_str().unwrap(), "--format", "fec", "--out", site.path(dir).to_str().unwrap(), "--encoding", enc]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        std::fs::read(&site.files(dir)[0]).unwrap()
+    };
+    let utf8 = String::from_utf8(export("utf8", "utf-8")).unwrap();
+    let latin9 = export("latin9", "iso-8859-15");
+    assert!(String::from_utf8(latin9.clone()).is_err() || utf8.is_ascii(), "not re-encoded");
+    // Latin-9 below 0x100 is Latin-1 except 8 code points none of which the FEC here uses.
+    let decoded: String = latin9.iter().map(|&b| b as char).collect();
+    assert_eq!(decoded, utf8);
+    assert!(paperledger::export::fec::check_fec(&decoded).is_empty());
+}

@@ -5,11 +5,12 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 
+use crate::export::encoding::{encode, Encoding};
 use crate::export::fec::{fec_file_name, write_fec, FecSeparator, NumberedEntry};
 use crate::pipeline::Site;
 use crate::store::Store;
 
-pub fn fec(site: &Site, out: &Path, year: Option<i32>, company: Option<&str>, sep: FecSeparator) -> Result<()> {
+pub fn fec(site: &Site, out: &Path, year: Option<i32>, company: Option<&str>, sep: FecSeparator, enc: Encoding) -> Result<()> {
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let store = Store::open(&site.database)?;
     let companies: Vec<_> = site.config.companies.iter().filter(|c| company.is_none_or(|id| c.id == id)).collect();
@@ -30,11 +31,16 @@ pub fn fec(site: &Site, out: &Path, year: Option<i32>, company: Option<&str>, se
             let name = fec_file_name(&c.siren, fy_end);
             let dest = out.join(&name);
             let tmp = out.join(format!(".{name}.tmp"));
+            let mut text = Vec::new();
+            write_fec(&mut text, &entries, sep)?;
+            let (bytes, lost) = encode(std::str::from_utf8(&text).context("FEC text")?, enc);
+            if lost > 0 {
+                eprintln!("{name}: {lost} character(s) have no ISO-8859-15 form and were written as `?`");
+            }
             {
-                let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?);
-                write_fec(&mut f, &entries, sep)?;
-                f.flush()?;
-                f.get_ref().sync_all()?;
+                let mut f = std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+                f.write_all(&bytes)?;
+                f.sync_all()?;
             }
             std::fs::rename(&tmp, &dest)?;
             println!("{}: {} entries, fiscal year {fy} (closing {fy_end})", dest.display(), entries.len());

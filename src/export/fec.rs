@@ -1,10 +1,10 @@
 //! The FEC (fichier des écritures comptables) of LPF art. A47 A-1: one
 //! line per entry line, 18 columns, a header naming them.
 //!
-//! Format choices (all allowed by the text): UTF-8 without BOM, `\n` line
+//! Format choices (all allowed by the text): UTF-8 without BOM (or ISO-8859-15), `\n` line
 //! ends, tab or `|` separator, dates `AAAAMMJJ`, amounts in separate Debit
 //! and Credit columns with a comma decimal and no thousands separator.
-//! TODO: an ISO-8859-15 encoding option for readers that still require it.
+//! `export --encoding iso-8859-15` re-encodes the file for readers that require it.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{self, Write};
