@@ -110,6 +110,11 @@ fn vertical<'a>(doc: &'a Doc, at: At, want: &dyn Fn(&Item) -> bool, down: bool) 
     let col = BBox::new(cx0, 0.0, cx1, 0.0);
     let unit = page.unit.max(label.bbox.height());
     let lines: Vec<usize> = if down { (at.li + 1..page.lines.len()).take(5).collect() } else { (0..at.li).rev().take(2).collect() };
+    if down {
+        if let Some(hit) = same_rank_below(doc, at, want) {
+            return Some(hit);
+        }
+    }
     for li in lines {
         let line = &page.lines[li];
         let gap = if down { line.bbox.y0 - label.bbox.y1 } else { label.bbox.y0 - line.bbox.y1 };
@@ -125,6 +130,36 @@ fn vertical<'a>(doc: &'a Doc, at: At, want: &dyn Fn(&Item) -> bool, down: bool) 
         return best.map(|(k, it, _)| (At { pi: at.pi, li, ii: *k }, *it, gap.max(0.0)));
     }
     None
+}
+
+/// A header row over a value row with as many cells (a boxed table whose
+/// labels are left-aligned and values right-aligned, so a value may stand
+/// under the next header): the value in the label's rank.
+fn same_rank_below<'a>(doc: &'a Doc, at: At, want: &dyn Fn(&Item) -> bool) -> Option<(At, &'a Item, f64)> {
+    let page = &doc.pages[at.pi];
+    let head = &page.lines[at.li];
+    let label = &head.items[at.ii];
+    let li = at.li + 1;
+    let row = page.lines.get(li)?;
+    let gap = row.bbox.y0 - head.bbox.y1;
+    let n = head.phrases.len();
+    if n < 2 || row.phrases.len() != n || gap > 2.5 * page.unit.max(label.bbox.height()) {
+        return None;
+    }
+    // Every header cell holds a label, and the rows cover the same width.
+    let labelled = (0..n).all(|k| head.items.iter().any(|i| i.phrase == k && i.label().is_some()));
+    let span = |l: &super::layout::Line| (l.phrases[0].bbox.x0, l.phrases[n - 1].bbox.x1);
+    let ((h0, h1), (r0, r1)) = (span(head), span(row));
+    if !labelled || r1 < h0 || h1 < r0 {
+        return None;
+    }
+    // The cells interleave: each value starts right of the previous header cell.
+    let interleaved = (1..n).all(|k| row.phrases[k].bbox.x0 > head.phrases[k - 1].bbox.x1 - 1.0 && row.phrases[k - 1].bbox.x1 < head.phrases[k].bbox.x1 + 80.0);
+    if !interleaved {
+        return None;
+    }
+    let (ii, it) = row.items.iter().enumerate().find(|(_, it)| it.phrase == label.phrase && want(it))?;
+    Some((At { pi: at.pi, li, ii }, it, gap.max(0.0)))
 }
 
 /// Whether the line(s) right under a value hold another value of the same
@@ -203,8 +238,20 @@ pub(crate) fn invoice_number(doc: &Doc) -> Option<Field> {
     let mut cands = Vec::new();
     for (at, kind, strength, label) in labels(doc, &[LabelKind::InvoiceNumber, LabelKind::Title]) {
         let title = kind == LabelKind::Title;
+        let page = &doc.pages[at.pi];
+        let label_x1 = page.lines[at.li].items[at.ii].bbox.x1;
         let mut found = None;
+        // A value far right of its label, across a column gap, may belong
+        // to another block (the buyer's street number): weaker, and a title
+        // never reaches that far.
+        let mut far = false;
         for (vat, it) in right_of(doc, at) {
+            if it.bbox.x0 - label_x1 > page.width * 0.25 && !same_phrase(doc, at, vat) {
+                if title || starts_words(doc, vat) {
+                    break;
+                }
+                far = true;
+            }
             match number_value(it, title) {
                 NumberValue::Yes(v) => {
                     found = Some((vat, v, Rel::Right));
@@ -214,22 +261,64 @@ pub(crate) fn invoice_number(doc: &Doc) -> Option<Field> {
                 NumberValue::Stop => break,
             }
         }
-        if found.is_none() && !title {
+        let mut scored: Vec<(At, String, f32)> = Vec::new();
+        if let Some((vat, v, rel)) = found {
+            scored.push((vat, v, rel.factor() * if far { 0.7 } else { 1.0 }));
+        }
+        if (scored.is_empty() || far) && !title {
             if let Some((vat, it, rel)) = below_or_above(doc, at, |it| matches!(number_value(it, false), NumberValue::Yes(_))) {
                 if let NumberValue::Yes(v) = number_value(it, false) {
-                    found = Some((vat, v, rel));
+                    let mut f = rel.factor();
+                    if rel == Rel::Below && column_continues(doc, vat, |o| matches!(number_value(o, false), NumberValue::Yes(_))) {
+                        f *= 0.5;
+                    }
+                    scored.push((vat, v, f));
                 }
             }
         }
-        if let Some((vat, v, rel)) = found {
-            let mut score = strength * rel.factor() * first_page(at);
-            if rel == Rel::Below && column_continues(doc, vat, |o| matches!(number_value(o, false), NumberValue::Yes(_))) {
-                score *= 0.5;
-            }
+        if let Some((vat, v, f)) = scored.into_iter().max_by(|a, b| a.2.total_cmp(&b.2)) {
+            let score = strength * f * first_page(at);
             cands.push(Cand { value: v, at: vat, source: label_source(label), score });
         }
     }
     pick(doc, cands)
+}
+
+fn same_phrase(doc: &Doc, a: At, b: At) -> bool {
+    a.pi == b.pi && a.li == b.li && doc.item(a.pi, a.li, a.ii).phrase == doc.item(b.pi, b.li, b.ii).phrase
+}
+
+/// The item opens a phrase that goes on with plain words: an address or a
+/// sentence ("15 quai des Chartrons"), not a value.
+fn starts_words(doc: &Doc, at: At) -> bool {
+    let line = &doc.pages[at.pi].lines[at.li];
+    let it = &line.items[at.ii];
+    let same: Vec<&Item> = line.items.iter().filter(|o| o.phrase == it.phrase).collect();
+    std::ptr::eq(same[0], it) && same.iter().skip(1).filter(|o| matches!(o.kind, ItemKind::Word)).count() >= 2
+}
+
+/// No currency printed anywhere: amounts on an invoice whose bank account
+/// (else VAT id) is of a euro-area country are in euros (weakly believed).
+fn euro_by_country(doc: &Doc) -> Option<Field> {
+    const EURO: [&str; 20] = ["FR", "DE", "AT", "BE", "NL", "IT", "ES", "PT", "IE", "FI", "LU", "GR", "EL", "SK", "SI", "EE", "LV", "LT", "MT", "HR"];
+    let ids: Vec<(At, &super::ids::FoundId)> = doc
+        .items()
+        .filter_map(|(pi, li, ii, it)| match &it.kind {
+            ItemKind::Id(id) => Some((At { pi, li, ii }, id)),
+            _ => None,
+        })
+        .collect();
+    let iban = ids.iter().find(|(_, id)| id.kind == super::ids::IdKind::Iban);
+    let any = iban.or_else(|| ids.iter().find(|(_, id)| id.kind == super::ids::IdKind::VatId))?;
+    let country = any.1.value.get(..2)?;
+    if !EURO.contains(&country) {
+        return None;
+    }
+    // Every IBAN of the document must agree.
+    if ids.iter().any(|(_, id)| id.kind == super::ids::IdKind::Iban && !id.value.get(..2).is_some_and(|c| EURO.contains(&c))) {
+        return None;
+    }
+    Some(field(doc, any.0, "EUR".to_string(), "inferred:country".into(), 0.6))
 }
 
 enum NumberValue {
@@ -394,7 +483,7 @@ pub(crate) fn currency(doc: &Doc, gross_at: Option<At>) -> Option<Field> {
         }
     }
     counts.sort_by(|a, b| b.1.cmp(&a.1));
-    let (c, n, at) = *counts.first()?;
+    let Some(&(c, n, at)) = counts.first() else { return euro_by_country(doc) };
     let conf = if counts.len() == 1 { 0.85 } else { 0.7 };
     Some(field(doc, at, c.to_string(), format!("symbol:{n}x"), conf))
 }

@@ -92,7 +92,7 @@ Siret 1.0: siret; no siret; n siret
 Siren 1.0: siren; rcs; no siren; registre du commerce
 Iban 1.0: iban
 Bic 1.0: bic; swift; bic swift; swift bic
-Buyer 1.0: client; facture a; facturer a; facture pour; adresse de facturation; adresse facturation; destinataire; acheteur; bill to; billed to; billing address; invoice to; invoiced to; customer; sold to; buyer; rechnungsempfanger; rechnungsempfaenger; kunde; rechnungsadresse; leistungsempfanger; vos identifiants; votre identifiant; your details
+Buyer 1.0: client; facture a; facturer a; facture pour; adresse de facturation; adresse facturation; destinataire; acheteur; bill to; billed to; billing address; invoice to; invoiced to; customer; sold to; buyer; rechnungsempfanger; rechnungsempfaenger; kunde; rechnungsadresse; leistungsempfanger; vos identifiants; votre identifiant; your details; rechnung an; rechnungsanschrift; auftraggeber; invoice address; bill to address; billing to; client details; customer details; adresse client; coordonnees client; facture adressee a; factures a; facturer au nom de
 Buyer 0.8: livraison; adresse de livraison; livre a; ship to; shipped to; deliver to; delivery address; lieferadresse; lieferanschrift
 Seller 1.0: fournisseur; vendeur; emetteur; prestataire; seller; supplier; vendor; lieferant; verkaufer; rechnungssteller; auftragnehmer
 VatTableHeader 1.0: taux; taux tva; taux de tva; tva %; base; base ht; base tva; base hors taxes; assiette; rate; vat rate; tax rate; vat %; rate %; taxable amount; vat base; steuersatz; mwst satz; ust satz; mwst %; satz; bemessungsgrundlage; basis; code tva; tva taux; detail tva; recapitulatif tva; vat summary; vat breakdown; mwst aufstellung

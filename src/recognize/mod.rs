@@ -40,6 +40,8 @@ mod corpus;
 mod tests;
 #[cfg(test)]
 mod testutil;
+#[cfg(test)]
+mod unseen_tests;
 
 use std::collections::BTreeMap;
 

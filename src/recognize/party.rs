@@ -558,6 +558,10 @@ fn cut_after_legal_form(raw: &str) -> (String, bool) {
         if end + 3 < words.len() && matches!(words[end + 1], "&" | "und" | "+") && fold(words[end + 2]).starts_with("co") && is_legal_form(words[end + 3]) {
             end += 3;
         }
+        // "UG (haftungsbeschränkt)", "gGmbH (gemeinnützig)": the bracket belongs to the form.
+        if end + 1 < words.len() && fold(words[end + 1]).starts_with("(haftungsbeschr") {
+            end += 1;
+        }
         // "Martin & Associés - SELARL au capital…": the name is before the dash.
         if k >= 2 && matches!(words[k - 1], "-" | "–" | "—") {
             return (words[..k - 1].join(" ").trim_end_matches([',', ' ']).to_string(), true);
@@ -585,6 +589,12 @@ fn supplier_name(doc: &Doc, blocks: &[Block], company: &Company, anchor: Option<
 
     // The left-aligned block the supplier's identifier sits in: its top line.
     let mut id_block: Vec<(usize, usize)> = Vec::new();
+    // The identifier is printed in the page's header (not in a footer).
+    let header_anchor = anchor.is_some_and(|a| {
+        let lines = &doc.pages[a.pi].lines;
+        let (top, bottom) = (lines.first().map_or(0.0, |l| l.bbox.y0), lines.last().map_or(0.0, |l| l.bbox.y1));
+        a.pi == 0 && lines[a.li].bbox.y0 <= top + (bottom - top) * 0.4
+    });
     if let Some(a) = anchor {
         let page = &doc.pages[a.pi];
         let line = &page.lines[a.li];
@@ -611,7 +621,10 @@ fn supplier_name(doc: &Doc, blocks: &[Block], company: &Company, anchor: Option<
                 && match i.label() {
                     Some((LabelKind::Seller, _)) => {
                         let raw = &doc.pages[pi].lines[li].phrases[k].raw;
-                        !legal || raw[i.span.0..i.span.1].ends_with(':') || raw[i.span.1..].trim_start().starts_with(':')
+                        // Not at the phrase's start ("LE FOURNISSEUR", "Müller
+                        // Lieferant"): a word of the name, not a heading.
+                        let starts = raw[..i.span.0].trim().is_empty();
+                        starts && (!legal || raw[i.span.0..i.span.1].ends_with(':') || raw[i.span.1..].trim_start().starts_with(':'))
                     }
                     Some(_) => true,
                     None => !matches!(i.kind, ItemKind::Word | ItemKind::Amount(_)),
@@ -654,8 +667,14 @@ fn supplier_name(doc: &Doc, blocks: &[Block], company: &Company, anchor: Option<
                 if recipient_follows(page, li, ph.bbox.x0) {
                     s -= 0.3;
                 } else if address_follows(page, li, ph.bbox.x0) {
-                    // The line right above the street is the company's name.
+                    // The line right above the street is the company's name;
+                    // in the block that holds the supplier's identifiers, it
+                    // is the supplier's name as it presents itself (over a
+                    // footer's legal line naming another entity).
                     s += 0.2;
+                    if id_block.contains(&(li, k)) && header_anchor {
+                        s += 0.35;
+                    }
                 }
                 // Near a supplier identifier (footer legal mentions).
                 if !top_zone && ids.iter().any(|c| !c.in_buyer && !c.company && c.at.pi == pi && c.at.li.abs_diff(li) <= 1) {

@@ -1,0 +1,176 @@
+//! Layouts and wordings met on other producers' invoices (found by running
+//! the recognizer on a set made with another PDF library): each test is one
+//! class of failure, laid out as text (see `testutil`).
+
+use super::testutil::pages_from_text;
+use super::*;
+
+fn rec(pages: &[&str]) -> Recognition {
+    Recognizer::default().recognize(&pages_from_text(pages))
+}
+
+fn v<'a>(r: &'a Recognition, name: &str) -> Option<&'a str> {
+    r.value(name)
+}
+
+/// Development aid: `PL_PDF=/path/file.pdf cargo test --lib
+/// recognize::unseen_tests::dump_pdf -- --ignored --nocapture` prints a PDF's
+/// lines and items as the recognizer sees them, and its fields.
+#[test]
+#[ignore]
+fn dump_pdf() {
+    let path = std::env::var("PL_PDF").expect("PL_PDF");
+    let pages = crate::capture::pdf_text::extract_pages(&std::fs::read(path).expect("read")).expect("extract");
+    let doc = layout::Doc::build(&pages);
+    for p in &doc.pages {
+        eprintln!("=== page {} ({}x{}) unit {:.1}", p.number, p.width, p.height, p.unit);
+        for l in &p.lines {
+            let parts: Vec<String> = l.phrases.iter().map(|ph| format!("[{:.0},{:.0}|{}]", ph.bbox.x0, ph.bbox.y0, ph.raw)).collect();
+            eprintln!("{}", parts.join(" "));
+            let items: Vec<String> = l.items.iter().map(|it| format!("{:?}", it.kind).chars().take(40).collect()).collect();
+            eprintln!("      {}", items.join(" | "));
+        }
+    }
+    let r = Recognizer::default().recognize(&pages);
+    for (k, f) in &r.fields {
+        eprintln!("{k} = {:?} [{} {:.2}]", f.value, f.source, f.confidence);
+    }
+}
+
+/// Boxed totals: labels left-aligned in a header row, values right-aligned
+/// in the row under it, so a value stands nearer the next header's column.
+#[test]
+fn boxed_totals_with_right_aligned_values_under_left_aligned_headers() {
+    let text = "\
+FACTURE                                               Client
+Numéro de facture RE-2026-4603                        Clinique des Tilleuls SA
+Date : 11 août 2026                                   8 rue de la République
+
+Désignation                     Qté        Prix unitaire HT      Montant HT
+Formation sur site                1                  379,60          379,60
+
+          Total hors taxes        TVA                     Montant dû
+                         379,60 €                 75,92 €                455,52 €
+
+Électricité Martin SARL - RCS Lyon 123 456 782 - N° TVA FR 11 123 456 782";
+    let r = rec(&[text]);
+    assert_eq!(v(&r, "net_total"), Some("379.60"));
+    assert_eq!(v(&r, "vat_total"), Some("75.92"));
+    assert_eq!(v(&r, "gross_total"), Some("455.52"));
+}
+
+/// A stacked "Invoice No." over its value, with the buyer's street number
+/// far right on the label's line: that number belongs to the buyer's block.
+#[test]
+fn stacked_invoice_number_beside_another_block() {
+    let text = "\
+Tax Invoice                                          Billed to
+                                                     Demo Company SAS
+Invoice No.                                          15 quai des Chartrons
+F-2026-1429                                          92100 Boulogne-Billancourt
+Issue date
+24/10/2026
+
+                                        Subtotal            EUR 1000.00
+                                        VAT                  EUR 200.00
+                                        Total incl. VAT     EUR 1200.00
+
+Northgate Logistics SARL - RCS Toulouse 123 456 782 - VAT ID FR11123456782";
+    let r = rec(&[text]);
+    assert_eq!(v(&r, "invoice_number"), Some("F-2026-1429"));
+    assert_eq!(v(&r, "invoice_date"), Some("2026-10-24"));
+}
+
+/// Buyer blocks headed "Rechnung an" (and other wordings): the buyer's VAT
+/// id there is not the supplier's, even when the supplier is only named in
+/// the footer.
+#[test]
+fn buyer_block_headings_in_other_wordings() {
+    for heading in ["Rechnung an", "Rechnungsanschrift", "Auftraggeber"] {
+        let text = format!(
+            "\
+GUTSCHRIFT                                   {heading}
+                                             Maison Girard SAS
+Gutschrift Nr.        RE-2026-2412           15 quai des Chartrons
+Rechnungsdatum        13.03.2026             92100 Boulogne-Billancourt
+                                             Umsatzsteuer-ID: FR11123456782
+
+                                      Summe netto: € 100,00
+                                      zzgl. MwSt.: € 19,00
+                                      Rechnungsbetrag: € 119,00
+
+IBAN: DE42869795488717174728
+
+    Weber Softwarehaus GmbH – Industriestr. 7 – 80331 München
+    Amtsgericht München HRB 49152 – Umsatzsteuer-ID DE 641440475"
+        );
+        let r = rec(&[&text]);
+        assert_eq!(v(&r, "supplier_vat_id"), Some("DE641440475"), "{heading}");
+        assert_eq!(v(&r, "supplier_name"), Some("Weber Softwarehaus GmbH"), "{heading}");
+    }
+}
+
+/// "UG (haftungsbeschränkt)" is one legal form: the bracket is part of the name.
+#[test]
+fn legal_form_with_its_bracket() {
+    let text = "\
+Krause Druck & Medien UG (haftungsbeschränkt)            RECHNUNG
+Hauptstraße 14                                           Rechnungsnummer: 4711
+80331 München                                            Rechnungsdatum: 02.07.2026
+USt-IdNr.: DE641440475
+
+                                      Nettobetrag       100,00 €
+                                      MwSt. 19 %         19,00 €
+                                      Gesamtbetrag      119,00 €";
+    let r = rec(&[text]);
+    assert_eq!(v(&r, "supplier_name"), Some("Krause Druck & Medien UG (haftungsbeschränkt)"));
+}
+
+/// No currency printed anywhere: a euro-area bank account says euros
+/// (weakly); a non-euro one says nothing.
+#[test]
+fn currency_from_the_bank_account_country_when_none_is_printed() {
+    let text = "\
+RECHNUNG
+Rechnungsnummer: 4711
+Rechnungsdatum: 02.07.2026
+
+                                      Nettobetrag       100,00
+                                      MwSt. 19 %         19,00
+                                      Gesamtbetrag      119,00
+
+Hofmann Elektro GmbH - USt-IdNr. DE641440475 - IBAN: DE42 8697 9548 8717 1747 28";
+    let r = rec(&[text]);
+    assert_eq!(v(&r, "currency"), Some("EUR"));
+    assert_eq!(r.fields["currency"].source, "inferred:country");
+    assert!(r.fields["currency"].confidence < 0.7);
+    let gb = text.replace("DE42 8697 9548 8717 1747 28", "GB29 NWBK 6016 1331 9268 19");
+    assert_eq!(rec(&[&gb]).value("currency"), None);
+}
+
+/// The name heading the header block that holds the supplier's identifiers
+/// (right above its street) is the supplier's name, even when it contains a
+/// supplier word ("LE FOURNISSEUR"), over a footer legal line.
+#[test]
+fn supplier_name_from_the_identifier_block_over_the_footer() {
+    let text = "\
+LE FOURNISSEUR                                     FACTURE N° : F20260023
+35 rue d'ici                                       Date : 31/01/2026
+75018 PARIS
+SIRET : 123 456 782 00077
+N° TVA intra : FR 11 123 456 782
+                                                   CLIENT :
+                                                   LE CLIENT
+                                                   06000 MA VILLE
+
+                                        Total HT        100,00
+                                        TVA 20 %         20,00
+                                        NET A PAYER     120,00 EUR
+
+IBAN : FR76 3000 6000 0112 3456 7890 189
+
+              FOURNISSEUR F SARL au capital de 50 000 EUR - RCS MAVILLE 123 456 782";
+    let r = rec(&[text]);
+    assert_eq!(v(&r, "supplier_name"), Some("LE FOURNISSEUR"));
+    assert_eq!(v(&r, "supplier_siret"), Some("12345678200077"));
+}
