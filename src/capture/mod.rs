@@ -3,6 +3,7 @@
 //! Every text source (born-digital PDF text, later OCR) produces the same
 //! `Page`/`Word` shape, so recognition never cares where text came from.
 
+pub mod einvoice;
 pub mod pdf_text;
 
 use serde::Serialize;
