@@ -123,3 +123,46 @@ fn export_writes_the_same_fec_in_iso_8859_15_on_request() {
     assert_eq!(decoded, utf8);
     assert!(paperledger::export::fec::check_fec(&decoded).is_empty());
 }
+
+/// The public Factur-X / UBL corpus beside the project (read in place).
+fn corpus(rel: &str) -> Option<std::path::PathBuf> {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/factur-x").join(rel);
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!("skipped: {} is not here", p.display());
+        None
+    }
+}
+
+#[test]
+fn e_invoices_are_posted_from_their_xml_and_an_order_is_refused() {
+    let (Some(fx), Some(ubl), Some(order)) = (corpus("pdf/invoice_EN16931.pdf"), corpus("xml/ubl-21-en16931.xml"), corpus("xml/order-x-basic.xml")) else {
+        return;
+    };
+    let site = Site::new(1500, 0);
+    let out = site.cli(&["process", "--config", site.config.to_str().unwrap(), "--json", fx.to_str().unwrap(), ubl.to_str().unwrap(), order.to_str().unwrap()]);
+    let objs: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(objs.len(), 3, "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(objs[0]["state"], "posted", "{}", objs[0]);
+    assert_eq!(objs[1]["state"], "posted", "{}", objs[1]);
+    assert_eq!(objs[2]["state"], "failed");
+    assert!(objs[2]["reason"].as_str().unwrap().contains("not an invoice"), "{}", objs[2]);
+    let db = site.db();
+    let gross = |piece: &str| -> String {
+        db.query_row(
+            "SELECT CAST(sum(l.credit) FILTER (WHERE l.account LIKE '401%') AS VARCHAR) FROM entries e JOIN entry_lines l ON l.entry_id = e.id WHERE e.piece_ref = ?",
+            [piece],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    // BT-112 of each, with the seller's identity from the XML.
+    assert_eq!(gross("F20260023").parse::<rust_decimal::Decimal>().unwrap(), "104.90".parse().unwrap());
+    assert_eq!(gross("F124212").parse::<rust_decimal::Decimal>().unwrap(), "308.03".parse().unwrap());
+    let aux: Vec<String> = {
+        let mut q = db.prepare("SELECT DISTINCT aux_account FROM entry_lines WHERE aux_account IS NOT NULL ORDER BY 1").unwrap();
+        q.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
+    };
+    assert!(aux.iter().any(|a| a.contains("FR11123456782")) && aux.iter().any(|a| a.contains("FR11999999998")), "{aux:?}");
+}

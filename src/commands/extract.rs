@@ -20,25 +20,25 @@ pub fn run(file: &Path, config: Option<&Path>) -> Result<ExitCode> {
         }
         None => (None, 20),
     };
-    let pages = match stages::extract(&bytes, min_chars) {
+    let (pages, xml, _) = match stages::capture_stage(&bytes, min_chars) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("{}: {}", file.display(), e.message);
             return Ok(ExitCode::from(1));
         }
     };
-    let rec: Recognition = match &recognizer {
-        Some(rt) => rt.pipeline.recognizer.as_ref().expect("checked above").recognize(&pages),
-        None => Recognizer::new(
-            recognize::CategoryRules::builtin(),
-            recognize::MarkRules::builtin(),
-            Default::default(),
-            Default::default(),
-        )
-        .recognize(&pages),
+    let builtin;
+    let recognizer: &Recognizer = match &recognizer {
+        Some(rt) => rt.pipeline.recognizer.as_ref().expect("checked above"),
+        None => {
+            builtin = Recognizer::new(recognize::CategoryRules::builtin(), recognize::MarkRules::builtin(), Default::default(), Default::default());
+            &builtin
+        }
     };
+    let rec: Recognition = stages::recognize_with(recognizer, &pages, xml.as_ref());
+    let page_numbers: Vec<u32> = if pages.is_empty() { vec![1] } else { pages.iter().map(|p| p.number).collect() };
     let doc = json!({
-        "pages": pages.iter().map(|p| p.number).collect::<Vec<_>>(),
+        "pages": page_numbers,
         "category": rec.category,
         "category_reason": rec.category_reason,
         "fields": rec.fields,

@@ -6,10 +6,11 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde_json::json;
 
+use crate::capture::einvoice::{self, EInvoice};
 use crate::capture::{self, CaptureError, Page};
 use crate::config::site::UnknownSuppliers;
 use crate::ledger::{self, InvoiceFacts, InvoiceKind, Posting, UnknownSupplierPolicy};
-use crate::recognize::Recognition;
+use crate::recognize::{Recognition, Recognizer};
 use crate::store::EventRecord;
 
 use super::site::InboxRuntime;
@@ -50,18 +51,16 @@ pub struct Analysis {
 
 /// Run the pipeline's stages over one file's bytes.
 pub fn analyze(bytes: &[u8], rt: &InboxRuntime) -> Result<Analysis, StageError> {
-    let pages = extract(bytes, rt.pipeline.extract.min_chars_per_page)?;
-    let page_count = pages.len() as u32;
-    let chars: usize = pages.iter().map(|p| p.words.iter().map(|w| w.text.chars().count()).sum::<usize>()).sum();
-    let mut events = vec![EventRecord::new("extracted", json!({"pages": page_count, "characters": chars, "text": "digital"}))];
-    let page_numbers: Vec<u32> = pages.iter().map(|p| p.number).collect();
+    let (pages, xml, mut events) = capture_stage(bytes, rt.pipeline.extract.min_chars_per_page)?;
+    let page_count = pages.len().max(1) as u32;
+    let page_numbers: Vec<u32> = if pages.is_empty() { vec![1] } else { pages.iter().map(|p| p.number).collect() };
 
     let Some(recognizer) = &rt.pipeline.recognizer else {
         let reason = format!("pipeline `{}` has no recognize stage", rt.pipeline.name);
         events.push(EventRecord::new("review", json!({"reasons": [reason.clone()]})));
         return Ok(Analysis { page_count, documents: vec![DocumentResult { pages: page_numbers, recognition: None, decision: Decision::Review(vec![reason]), events }] });
     };
-    let rec = recognizer.recognize(&pages);
+    let rec = recognize_with(recognizer, &pages, xml.as_ref());
     events.push(EventRecord::new("categorized", json!({"category": rec.category, "reason": rec.category_reason})));
     events.push(EventRecord::new(
         "recognized",
@@ -80,6 +79,55 @@ pub fn analyze(bytes: &[u8], rt: &InboxRuntime) -> Result<Analysis, StageError> 
         }
     }
     Ok(Analysis { page_count, documents: vec![DocumentResult { pages: page_numbers, recognition: Some(rec), decision, events }] })
+}
+
+/// An e-invoice found in the file, with where it came from.
+pub struct XmlInvoice {
+    pub origin: String,
+    pub invoice: EInvoice,
+}
+
+/// Capture: the pages' text and, when there is one, the e-invoice (a CII /
+/// UBL file, or the XML inside a Factur-X / ZUGFeRD PDF), with the events
+/// saying what was read. A standalone XML file has no pages.
+pub fn capture_stage(bytes: &[u8], min_chars: usize) -> Result<(Vec<Page>, Option<XmlInvoice>, Vec<EventRecord>), StageError> {
+    if looks_like_xml(bytes) {
+        let invoice = einvoice::parse_einvoice(bytes).map_err(|e| StageError { stage: "extract", message: format!("e-invoice: {e}") })?;
+        let ev = EventRecord::new("extracted", json!({"text": "xml", "syntax": invoice.syntax, "profile": invoice.profile}));
+        return Ok((Vec::new(), Some(XmlInvoice { origin: "xml file".into(), invoice }), vec![ev]));
+    }
+    let pages = extract(bytes, min_chars)?;
+    let chars: usize = pages.iter().map(|p| p.words.iter().map(|w| w.text.chars().count()).sum::<usize>()).sum();
+    let mut events = vec![EventRecord::new("extracted", json!({"pages": pages.len(), "characters": chars, "text": "digital"}))];
+    let xml = match einvoice::read_pdf_einvoice(bytes) {
+        Ok(Some((emb, invoice))) => {
+            events.push(EventRecord::new("einvoice", json!({"attachment": emb.file_name, "syntax": invoice.syntax, "profile": invoice.profile})));
+            Some(XmlInvoice { origin: emb.file_name, invoice })
+        }
+        Ok(None) => None,
+        // The visible text is still there: read it, and say why the XML was not used.
+        Err(e) => {
+            events.push(EventRecord::new("note", json!({"message": format!("embedded e-invoice not used: {e}")})));
+            None
+        }
+    };
+    Ok((pages, xml, events))
+}
+
+/// Recognition from the text, with the e-invoice's values taking precedence.
+pub fn recognize_with(recognizer: &Recognizer, pages: &[Page], xml: Option<&XmlInvoice>) -> Recognition {
+    match xml {
+        Some(x) => {
+            let text = if pages.is_empty() { Recognition::empty() } else { recognizer.recognize(pages) };
+            recognizer.apply_einvoice(text, &x.invoice, &x.origin)
+        }
+        None => recognizer.recognize(pages),
+    }
+}
+
+fn looks_like_xml(bytes: &[u8]) -> bool {
+    let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    b.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'<')
 }
 
 /// The text of every page; a file without any usable text is an error
