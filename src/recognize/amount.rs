@@ -30,12 +30,12 @@ const CUR_AFTER: &str = r"[€$£¥]|(?:EUR|USD|GBP|CHF|CAD|AUD|JPY|SEK|NOK|DKK|
 
 static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?P<open>\(\s?)?(?P<neg>[-–]|−\s?)?(?:(?P<c1>{CUR_BEFORE})\s?)?(?P<neg2>[-–]|−\s?)?(?P<num>\d{{1,3}}(?:[\u{{a0}}\u{{202f}}\u{{2009}} '’.,]\d{{3}})+(?:[.,]\d{{1,2}})?|\d+(?:[.,]\d{{1,2}})?)(?P<trail>-)?(?P<close>\s?\))?(?:\s?(?P<c2>{CUR_AFTER}))?"
+        r"(?P<open>\(\s?)?(?P<neg>[-–]|−\s?)?(?:(?P<c1>{CUR_BEFORE})\s?)?(?P<neg2>[-–]|−\s?)?(?P<num>[0-9]{{1,3}}(?:[\u{{a0}}\u{{202f}}\u{{2009}} '’.,][0-9]{{3}})+(?:[.,][0-9]{{1,2}})?|[0-9]+(?:[.,][0-9]{{1,2}})?)(?P<trail>-)?(?P<close>\s?\))?(?:\s?(?P<c2>{CUR_AFTER}))?"
     ))
     .expect("amount regex")
 });
 
-static PERCENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?P<num>\d{1,3}(?:[.,]\d{1,3})?)\s?%").expect("percent regex"));
+static PERCENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?P<num>[0-9]{1,3}(?:[.,][0-9]{1,3})?)\s?%").expect("percent regex"));
 
 /// Every amount in `text` with its byte span. Spans already taken (dates,
 /// identifiers, percentages) are passed in `taken` and skipped.

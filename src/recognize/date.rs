@@ -11,15 +11,17 @@ use regex::Regex;
 
 use super::text::fold;
 
-const MONTHS: &str = "janvier|janv|january|januar|jaenner|jänner|jän|jan|février|fevrier|févr|fevr|février|february|februar|fév|fev|feb|mars|march|märz|maerz|marz|mär|mar|avril|avr|april|apr|mai|may|juin|june|juni|jun|juillet|juil|july|juli|jul|août|aout|august|aug|septembre|september|sept|sep|octobre|october|oktober|oct|okt|novembre|november|nov|décembre|decembre|december|dezember|déc|dec|dez";
+const MONTHS: &str = "janvier|janv|january|januar|jaenner|jänner|jän|jan|février|fevrier|févr|fevr|février|february|februar|fév|fev|feb|mars|march|märz|maerz|marz|mär|mar|avril|avr|april|apr|mai|may|juin|june|juni|jun|juillet|juil|july|juli|jul|août|aout|august|aug|septembre|september|sept|sep|octobre|october|oktober|oct|okt|novembre|november|nov|décembre|decembre|december|dezember|déc|dec|dez|JÄNNER|JÄN|FÉVRIER|FÉVR|FÉV|MÄRZ|MÄR|AOÛT|DÉCEMBRE|DÉC";
+// Matched case-insensitively for ASCII only (a Unicode-aware `(?i)` costs
+// milliseconds to compile at every start): accented capitals are listed.
 
-static ISO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{4})([-/.])(\d{1,2})([-/.])(\d{1,2})(?:T[\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?\b").expect("iso"));
-static NUMERIC: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{1,2})\s?([./-])\s?(\d{1,2})\s?([./-])\s?(\d{4}|\d{2})\b").expect("numeric"));
+static ISO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b([0-9]{4})([-/.])([0-9]{1,2})([-/.])([0-9]{1,2})(?:T[0-9:.]+(?:Z|[+-][0-9][0-9]:?[0-9][0-9])?)?\b").expect("iso"));
+static NUMERIC: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b([0-9]{1,2})\s?([./-])\s?([0-9]{1,2})\s?([./-])\s?([0-9]{4}|[0-9]{2})\b").expect("numeric"));
 static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)\b(\d{{1,2}})(?:er|st|nd|rd|th)?\.?[\s-]*(?:(?:de|of)\s+)?({MONTHS})\b\.?[\s,-]*(\d{{4}}|\d{{2}}\b)")).expect("day month")
+    Regex::new(&format!(r"(?i)\b([0-9]{{1,2}})(?:er|st|nd|rd|th)?\.?[\s-]*(?:(?:de|of)\s+)?((?i-u:{MONTHS}))\b\.?[\s,-]*([0-9]{{4}}|[0-9]{{2}}\b)")).expect("day month")
 });
 static MONTH_DAY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"(?i)\b({MONTHS})\b\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b")).expect("month day"));
+    LazyLock::new(|| Regex::new(&format!(r"(?i)\b((?i-u:{MONTHS}))\b\.?\s+([0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+([0-9]{{4}})\b")).expect("month day"));
 
 /// How to read an ambiguous numeric date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -26,34 +26,34 @@ pub(crate) struct FoundId {
     pub end: usize,
 }
 
-static IBAN_START: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b[A-Z]{2}\d{2}[ \u{a0}]?[A-Z0-9]{4}").expect("iban"));
-static FR_VAT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bFR[\s.-]?([0-9A-HJ-NP-Z]{2})[\s.-]?(\d{3})[\s.]?(\d{3})[\s.]?(\d{3})\b").expect("fr vat"));
+static IBAN_START: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b[A-Z]{2}[0-9]{2}[ \u{a0}]?[A-Z0-9]{4}").expect("iban"));
+static FR_VAT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bFR[\s.-]?([0-9A-HJ-NP-Z]{2})[\s.-]?([0-9]{3})[\s.]?([0-9]{3})[\s.]?([0-9]{3})\b").expect("fr vat"));
 /// Other EU (and Swiss, UK) VAT ids by pattern; spaces and dots allowed
 /// where people print them.
 static EU_VAT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"\b(?:",
-        r"DE[\s.]?\d{3}[\s.]?\d{3}[\s.]?\d{3}",
-        r"|ATU[\s.]?\d{8}",
-        r"|BE[\s.]?[01]\d{3}[\s.]?\d{3}[\s.]?\d{3}",
-        r"|NL[\s.]?\d{9}[\s.]?B[\s.]?\d{2}",
-        r"|IT[\s.]?\d{11}",
-        r"|ES[\s.]?[A-Z0-9]\d{7}[A-Z0-9]",
-        r"|LU[\s.]?\d{8}",
-        r"|PT[\s.]?\d{9}",
-        r"|PL[\s.]?\d{10}",
-        r"|DK[\s.]?\d{2}[\s.]?\d{2}[\s.]?\d{2}[\s.]?\d{2}",
-        r"|SE[\s.]?\d{10}01",
-        r"|FI[\s.]?\d{8}",
-        r"|IE[\s.]?\d[A-Z0-9+*]\d{5}[A-Z]{1,2}",
-        r"|GB[\s.]?\d{3}[\s.]?\d{4}[\s.]?\d{2}(?:[\s.]?\d{3})?",
-        r"|CHE[\s.-]?\d{3}[\s.]?\d{3}[\s.]?\d{3}(?:[\s.]?(?:MWST|TVA|IVA))?",
-        r"|CZ[\s.]?\d{8,10}",
+        r"DE[\s.]?[0-9]{3}[\s.]?[0-9]{3}[\s.]?[0-9]{3}",
+        r"|ATU[\s.]?[0-9]{8}",
+        r"|BE[\s.]?[01][0-9]{3}[\s.]?[0-9]{3}[\s.]?[0-9]{3}",
+        r"|NL[\s.]?[0-9]{9}[\s.]?B[\s.]?[0-9]{2}",
+        r"|IT[\s.]?[0-9]{11}",
+        r"|ES[\s.]?[A-Z0-9][0-9]{7}[A-Z0-9]",
+        r"|LU[\s.]?[0-9]{8}",
+        r"|PT[\s.]?[0-9]{9}",
+        r"|PL[\s.]?[0-9]{10}",
+        r"|DK[\s.]?[0-9]{2}[\s.]?[0-9]{2}[\s.]?[0-9]{2}[\s.]?[0-9]{2}",
+        r"|SE[\s.]?[0-9]{10}01",
+        r"|FI[\s.]?[0-9]{8}",
+        r"|IE[\s.]?[0-9][A-Z0-9+*][0-9]{5}[A-Z]{1,2}",
+        r"|GB[\s.]?[0-9]{3}[\s.]?[0-9]{4}[\s.]?[0-9]{2}(?:[\s.]?[0-9]{3})?",
+        r"|CHE[\s.-]?[0-9]{3}[\s.]?[0-9]{3}[\s.]?[0-9]{3}(?:[\s.]?(?:MWST|TVA|IVA))?",
+        r"|CZ[\s.]?[0-9]{8,10}",
         r")\b"
     ))
     .expect("eu vat")
 });
-static DIGIT_RUN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b\d{3}[\s.]?\d{3}[\s.]?\d{3}(?:[\s.]?\d{5})?\b").expect("digits"));
+static DIGIT_RUN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b[0-9]{3}[\s.]?[0-9]{3}[\s.]?[0-9]{3}(?:[\s.]?[0-9]{5})?\b").expect("digits"));
 
 /// Identifiers in one text. SIREN/SIRET are only taken where `registry_labelled`
 /// says the text names them (a bare 9-digit number is too often something else).
