@@ -180,30 +180,10 @@ pub(crate) fn iban_valid(iban: &str) -> bool {
     rem == 1
 }
 
-/// Luhn check (SIREN, SIRET).
+/// Luhn check (SIREN, SIRET), with La Poste's digit-sum exception: one
+/// implementation for the whole crate, in the ledger's identifiers.
 pub(crate) fn luhn(digits: &str) -> bool {
-    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
-        return false;
-    }
-    let sum: u32 = digits
-        .chars()
-        .rev()
-        .enumerate()
-        .map(|(i, c)| {
-            let d = c as u32 - '0' as u32;
-            if i % 2 == 1 {
-                let x = d * 2;
-                if x > 9 {
-                    x - 9
-                } else {
-                    x
-                }
-            } else {
-                d
-            }
-        })
-        .sum();
-    sum % 10 == 0
+    !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) && crate::ledger::ids::luhn_ok(digits)
 }
 
 /// The French VAT key of a SIREN: (12 + 3 × (SIREN mod 97)) mod 97.
