@@ -13,30 +13,6 @@ fn v<'a>(r: &'a Recognition, name: &str) -> Option<&'a str> {
     r.value(name)
 }
 
-/// Development aid: `PL_PDF=/path/file.pdf cargo test --lib
-/// recognize::unseen_tests::dump_pdf -- --ignored --nocapture` prints a PDF's
-/// lines and items as the recognizer sees them, and its fields.
-#[test]
-#[ignore]
-fn dump_pdf() {
-    let path = std::env::var("PL_PDF").expect("PL_PDF");
-    let pages = crate::capture::pdf_text::extract_pages(&std::fs::read(path).expect("read")).expect("extract");
-    let doc = layout::Doc::build(&pages);
-    for p in &doc.pages {
-        eprintln!("=== page {} ({}x{}) unit {:.1}", p.number, p.width, p.height, p.unit);
-        for l in &p.lines {
-            let parts: Vec<String> = l.phrases.iter().map(|ph| format!("[{:.0},{:.0}|{}]", ph.bbox.x0, ph.bbox.y0, ph.raw)).collect();
-            eprintln!("{}", parts.join(" "));
-            let items: Vec<String> = l.items.iter().map(|it| format!("{:?}", it.kind).chars().take(40).collect()).collect();
-            eprintln!("      {}", items.join(" | "));
-        }
-    }
-    let r = Recognizer::default().recognize(&pages);
-    for (k, f) in &r.fields {
-        eprintln!("{k} = {:?} [{} {:.2}]", f.value, f.source, f.confidence);
-    }
-}
-
 /// Boxed totals: labels left-aligned in a header row, values right-aligned
 /// in the row under it, so a value stands nearer the next header's column.
 #[test]
