@@ -4,13 +4,14 @@
 # Sourced by samples/run.sh and tests/run.sh.
 set -euo pipefail
 
-# Debian packages: poppler-utils (pdftotext, the benchmark's reference),
-# qpdf (encrypts a fixture in the tests), tesseract with fra/deu/eng (OCR).
+# Debian packages: poppler-utils (pdftoppm renders scanned pages for OCR;
+# pdftotext is the benchmark's reference),
+# qpdf (encrypts a fixture in the tests), tesseract with fra/deu/eng (OCR)
+# and osd (orientation of pages scanned sideways or upside down).
 need=()
-command -v pdftotext >/dev/null || need+=(poppler-utils)
-command -v qpdf >/dev/null || need+=(qpdf)
-command -v tesseract >/dev/null || need+=(tesseract-ocr tesseract-ocr-fra tesseract-ocr-deu tesseract-ocr-eng)
-command -v g++ >/dev/null || need+=(g++)
+for pkg in poppler-utils qpdf tesseract-ocr tesseract-ocr-fra tesseract-ocr-deu tesseract-ocr-eng tesseract-ocr-osd g++; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
+done
 if ((${#need[@]})); then
   echo "installing: ${need[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive

@@ -4,6 +4,7 @@
 //! `Page`/`Word` shape, so recognition never cares where text came from.
 
 pub mod einvoice;
+pub mod ocr;
 pub mod pdf_text;
 
 use serde::Serialize;

@@ -96,9 +96,22 @@ pub fn capture_stage(bytes: &[u8], min_chars: usize) -> Result<(Vec<Page>, Optio
         let ev = EventRecord::new("extracted", json!({"text": "xml", "syntax": invoice.syntax, "profile": invoice.profile}));
         return Ok((Vec::new(), Some(XmlInvoice { origin: "xml file".into(), invoice }), vec![ev]));
     }
-    let pages = extract(bytes, min_chars)?;
+    let (pages, ocr) = extract(bytes, min_chars)?;
     let chars: usize = pages.iter().map(|p| p.words.iter().map(|w| w.text.chars().count()).sum::<usize>()).sum();
-    let mut events = vec![EventRecord::new("extracted", json!({"pages": pages.len(), "characters": chars, "text": "digital"}))];
+    let ocr_pages: Vec<u32> = pages.iter().filter(|p| p.source == capture::TextSource::Ocr).map(|p| p.number).collect();
+    let text = match (ocr_pages.len(), pages.len()) {
+        (0, _) => "digital",
+        (o, n) if o == n => "ocr",
+        _ => "mixed",
+    };
+    let mut extracted = json!({"pages": pages.len(), "characters": chars, "text": text});
+    if !ocr_pages.is_empty() {
+        extracted["ocr_pages"] = json!(ocr_pages);
+    }
+    let mut events = vec![EventRecord::new("extracted", extracted)];
+    if let Some(failure) = ocr {
+        events.push(EventRecord::new("note", json!({"message": failure})));
+    }
     let xml = match einvoice::read_pdf_einvoice(bytes) {
         Ok(Some((emb, invoice))) => {
             events.push(EventRecord::new("einvoice", json!({"attachment": emb.file_name, "syntax": invoice.syntax, "profile": invoice.profile})));
@@ -130,20 +143,39 @@ fn looks_like_xml(bytes: &[u8]) -> bool {
     b.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'<')
 }
 
-/// The text of every page; a file without any usable text is an error
-/// until OCR is part of the capture stage.
-pub fn extract(bytes: &[u8], min_chars: usize) -> Result<Vec<Page>, StageError> {
+/// The text of every page: the PDF's text layer, and OCR for the pages
+/// whose layer has fewer than `min_chars` characters (scans). A file
+/// without any usable text, even after OCR, is an error. Also returns why
+/// OCR could not help when some pages still have text (a note, not a failure).
+pub fn extract(bytes: &[u8], min_chars: usize) -> Result<(Vec<Page>, Option<String>), StageError> {
     let err = |e: CaptureError| StageError { stage: "extract", message: e.to_string() };
-    let pages = capture::pdf_text::extract_pages(bytes).map_err(err)?;
-    let empty: Vec<String> = pages
-        .iter()
-        .filter(|p| p.words.iter().map(|w| w.text.chars().count()).sum::<usize>() < min_chars)
-        .map(|p| p.number.to_string())
-        .collect();
-    if empty.len() == pages.len() {
-        return Err(err(CaptureError::NoText(format!("page(s) {} carry no text layer", empty.join(", ")))));
+    let chars = |p: &Page| p.words.iter().map(|w| w.text.chars().count()).sum::<usize>();
+    let mut pages = capture::pdf_text::extract_pages(bytes).map_err(err)?;
+    let low: Vec<(u32, f64, f64)> = pages.iter().filter(|p| chars(p) < min_chars).map(|p| (p.number, p.width, p.height)).collect();
+    if low.is_empty() {
+        return Ok((pages, None));
     }
-    Ok(pages)
+    let list = |v: &[u32]| v.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+    let low_numbers: Vec<u32> = low.iter().map(|l| l.0).collect();
+    let all_low = low.len() == pages.len();
+    match capture::ocr::ocr_sized_pages(bytes, &low, &capture::ocr::OcrSettings::default()) {
+        Ok(ocr_pages) => {
+            for o in ocr_pages {
+                if let Some(p) = pages.iter_mut().find(|p| p.number == o.number) {
+                    // OCR words replace a page whose text layer is (nearly) empty.
+                    if chars(&o) > chars(p) {
+                        *p = o;
+                    }
+                }
+            }
+            if pages.iter().all(|p| chars(p) < min_chars) {
+                return Err(err(CaptureError::NoText(format!("page(s) {} carry no text layer and OCR found no text", list(&low_numbers)))));
+            }
+            Ok((pages, None))
+        }
+        Err(e) if all_low => Err(err(CaptureError::NoText(format!("page(s) {} carry no text layer and OCR could not read them: {e}", list(&low_numbers))))),
+        Err(e) => Ok((pages, Some(format!("page(s) {} carry no text layer and were not OCR'd: {e}", list(&low_numbers))))),
+    }
 }
 
 fn decide(rec: &Recognition, rt: &InboxRuntime) -> Decision {

@@ -1,0 +1,407 @@
+//! OCR of PDF pages without a usable text layer.
+//!
+//! Each page is rendered by `pdftoppm` (poppler decodes DCT, CCITT, JBIG2,
+//! Flate… alike) and read by `tesseract` (TSV output: words with pixel boxes
+//! and confidences). Words come out in the same shape as born-digital text:
+//! points, origin at the displayed crop box's top-left, y down, /Rotate
+//! applied (`pdftoppm -cropbox` renders exactly that area), in reading order.
+//!
+//! Bounds: the raster size follows the *page* size, never the size of the
+//! images on it, and the resolution is lowered for huge pages so a raster
+//! never exceeds [`OcrSettings::max_pixels`]; each child process runs under a
+//! virtual-memory limit and is killed after [`OcrSettings::page_timeout`];
+//! at most [`OcrSettings::parallelism`] pages are processed at once.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use lopdf::{Dictionary, Document, Object};
+
+use super::{BBox, Page, TextSource, Word};
+
+/// How pages are recognized.
+#[derive(Debug, Clone)]
+pub struct OcrSettings {
+    /// Tesseract languages, `+`-separated; those not installed are skipped.
+    pub languages: String,
+    /// Rendering resolution (lowered for pages that would exceed `max_pixels`).
+    pub dpi: u32,
+    /// Wall-clock limit per page (rendering + recognition), after which the child is killed.
+    pub page_timeout: Duration,
+    /// Largest raster, in pixels, that a page may be rendered to.
+    pub max_pixels: u64,
+    /// Pages processed at once (0: the number of cores).
+    pub parallelism: usize,
+    /// Virtual-memory limit for each child process, in bytes (0: none).
+    pub child_memory: u64,
+}
+
+impl Default for OcrSettings {
+    fn default() -> Self {
+        OcrSettings {
+            languages: "fra+deu+eng".into(),
+            dpi: 300,
+            page_timeout: Duration::from_secs(60),
+            max_pixels: 100_000_000,
+            parallelism: 0,
+            child_memory: 4 << 30,
+        }
+    }
+}
+
+/// Why OCR could not run. Messages name what an admin can do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum OcrError {
+    #[error("{tool} is not installed: install {package} to read scanned pages")]
+    MissingTool { tool: &'static str, package: &'static str },
+    #[error("none of the OCR languages `{0}` is installed for tesseract: install tesseract-ocr-fra, tesseract-ocr-deu or tesseract-ocr-eng")]
+    NoLanguage(String),
+    #[error("OCR of page {page} took longer than {secs} s ({tool} killed)")]
+    Timeout { page: u32, secs: u64, tool: &'static str },
+    #[error("OCR of page {page}: {tool} failed: {message}")]
+    Failed { page: u32, tool: &'static str, message: String },
+    #[error("OCR of page {page}: the page is too large to render ({width:.0} x {height:.0} pt)")]
+    TooLarge { page: u32, width: f64, height: f64 },
+    #[error("OCR: page {0} does not exist")]
+    NoSuchPage(u32),
+    #[error("OCR: {0}")]
+    Io(String),
+}
+
+/// OCR the given pages (1-based numbers) of a PDF; returns one page per
+/// requested number, in the requested order, with `source: Ocr`.
+pub fn ocr_pdf_pages(pdf: &[u8], pages: &[u32], settings: &OcrSettings) -> Result<Vec<Page>, OcrError> {
+    let sizes = page_sizes(pdf);
+    let sized: Vec<(u32, f64, f64)> = pages
+        .iter()
+        .map(|&n| match &sizes {
+            Some(s) => s.get(&n).map(|&(w, h)| (n, w, h)).ok_or(OcrError::NoSuchPage(n)),
+            None => Ok((n, 612.0, 792.0)),
+        })
+        .collect::<Result<_, _>>()?;
+    ocr_sized_pages(pdf, &sized, settings)
+}
+
+/// Like [`ocr_pdf_pages`], with each page's displayed size in points already
+/// known (`(number, width, height)`, e.g. from `pdf_text::extract_pages`).
+pub fn ocr_sized_pages(pdf: &[u8], pages: &[(u32, f64, f64)], settings: &OcrSettings) -> Result<Vec<Page>, OcrError> {
+    if pages.is_empty() {
+        return Ok(Vec::new());
+    }
+    let installed = installed_languages()?;
+    let langs: Vec<&str> = settings.languages.split('+').filter(|l| !l.is_empty() && installed.iter().any(|i| i == l)).collect();
+    if langs.is_empty() {
+        return Err(OcrError::NoLanguage(settings.languages.clone()));
+    }
+    let langs = langs.join("+");
+    let osd = installed.iter().any(|l| l == "osd");
+    let dir = tempfile::Builder::new().prefix("paperledger-ocr").tempdir().map_err(|e| OcrError::Io(format!("temporary folder: {e}")))?;
+    let pdf_path = dir.path().join("in.pdf");
+    std::fs::write(&pdf_path, pdf).map_err(|e| OcrError::Io(format!("writing temporary PDF: {e}")))?;
+
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let workers = if settings.parallelism == 0 { cores } else { settings.parallelism }.clamp(1, pages.len());
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<Page, OcrError>>>> = Mutex::new((0..pages.len()).map(|_| None).collect());
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                let Some(&(number, w, h)) = pages.get(i) else { break };
+                let r = ocr_one(&pdf_path, dir.path(), number, w, h, &langs, osd, settings);
+                let failed = r.is_err();
+                results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(r);
+                if failed {
+                    // No point in starting more pages: the first error is reported.
+                    next.store(pages.len(), Ordering::SeqCst);
+                }
+            });
+        }
+    });
+    let mut out = Vec::with_capacity(pages.len());
+    for r in results.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        match r {
+            Some(r) => out.push(r?),
+            None => return Err(OcrError::Io("a page was not processed".into())),
+        }
+    }
+    Ok(out)
+}
+
+/// Languages tesseract has data for (including `osd` when present).
+pub fn installed_languages() -> Result<Vec<String>, OcrError> {
+    let out = Command::new("tesseract").arg("--list-langs").stdin(Stdio::null()).output().map_err(|e| spawn_error(e, "tesseract", 0))?;
+    // Older versions print the list on stderr.
+    let text = format!("{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    Ok(text.lines().skip_while(|l| !l.starts_with("List of available languages")).skip(1).map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect())
+}
+
+fn spawn_error(e: std::io::Error, tool: &'static str, page: u32) -> OcrError {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        OcrError::MissingTool { tool, package: if tool == "tesseract" { "tesseract-ocr" } else { "poppler-utils" } }
+    } else {
+        OcrError::Failed { page, tool, message: format!("cannot start it: {e}") }
+    }
+}
+
+/// Resolution for a page: `settings.dpi`, lowered so the raster stays under `max_pixels`.
+fn page_dpi(width: f64, height: f64, settings: &OcrSettings) -> Option<f64> {
+    let dpi = settings.dpi.max(1) as f64;
+    let area_in2 = (width / 72.0).max(0.01) * (height / 72.0).max(0.01);
+    let cap = (settings.max_pixels as f64 / area_in2).sqrt();
+    let dpi = dpi.min(cap).floor();
+    // Below this, text is unreadable anyway: the "page" is a poster or a hostile file.
+    (dpi >= 50.0).then_some(dpi)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn ocr_one(pdf: &Path, dir: &Path, number: u32, width: f64, height: f64, langs: &str, osd: bool, settings: &OcrSettings) -> Result<Page, OcrError> {
+    let deadline = Instant::now() + settings.page_timeout;
+    let dpi = page_dpi(width, height, settings).ok_or(OcrError::TooLarge { page: number, width, height })?;
+    let root = dir.join(format!("p{number}"));
+    let png = dir.join(format!("p{number}.png"));
+    let mut cmd = Command::new("pdftoppm");
+    cmd.args(["-r", &format!("{dpi}"), "-gray", "-png", "-cropbox", "-singlefile", "-f", &number.to_string(), "-l", &number.to_string()]).arg(pdf).arg(&root);
+    run(cmd, "pdftoppm", number, deadline, settings, dir)?;
+    if !png.exists() {
+        return Err(OcrError::Failed { page: number, tool: "pdftoppm", message: "no image written".into() });
+    }
+
+    // Orientation: a page scanned sideways or upside down is recognized
+    // with automatic orientation (psm 1) and its boxes turned upright.
+    let rotate = if osd { detect_rotation(&png, number, deadline, settings, dir).unwrap_or(0) } else { 0 };
+    let out_base = dir.join(format!("t{number}"));
+    let mut cmd = Command::new("tesseract");
+    cmd.arg(&png)
+        .arg(&out_base)
+        .args(["-l", langs, "--psm", if rotate == 0 { "3" } else { "1" }, "-c", "tessedit_create_tsv=1", "-c", "tessedit_create_txt=0"]);
+    run(cmd, "tesseract", number, deadline, settings, dir)?;
+    let tsv = std::fs::read_to_string(out_base.with_extension("tsv"))
+        .map_err(|e| OcrError::Failed { page: number, tool: "tesseract", message: format!("no TSV output: {e}") })?;
+    let _ = std::fs::remove_file(&png);
+    Ok(page_from_tsv(&tsv, number, width, height, rotate))
+}
+
+/// Clockwise rotation (0/90/180/270) that makes the page upright, per tesseract's OSD.
+fn detect_rotation(png: &Path, number: u32, deadline: Instant, settings: &OcrSettings, dir: &Path) -> Option<u32> {
+    let out_base = dir.join(format!("o{number}"));
+    let mut cmd = Command::new("tesseract");
+    cmd.arg(png).arg(&out_base).args(["--psm", "0"]);
+    run(cmd, "tesseract", number, deadline, settings, dir).ok()?;
+    let text = std::fs::read_to_string(out_base.with_extension("osd")).ok()?;
+    let field = |name: &str| text.lines().find_map(|l| l.strip_prefix(name)).map(|v| v.trim().to_string());
+    let rotate: u32 = field("Rotate:")?.parse().ok()?;
+    let conf: f64 = field("Orientation confidence:")?.parse().ok()?;
+    // A low confidence is typical of pages with little text: trust upright then.
+    (conf >= 2.0 && matches!(rotate, 90 | 180 | 270)).then_some(rotate)
+}
+
+/// Run a child with the page's deadline and the memory limit; output goes to files, not pipes.
+fn run(mut cmd: Command, tool: &'static str, page: u32, deadline: Instant, settings: &OcrSettings, dir: &Path) -> Result<(), OcrError> {
+    let err_path: PathBuf = dir.join(format!("{tool}-{page}.err"));
+    let err_file = std::fs::File::create(&err_path).map_err(|e| OcrError::Io(e.to_string()))?;
+    cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(err_file).env("OMP_THREAD_LIMIT", "1");
+    let mut child = if settings.child_memory > 0 {
+        // `ulimit -v` through sh: no libc crate needed, and the limit applies to the tool only.
+        let mut sh = Command::new("sh");
+        sh.arg("-c").arg(format!("ulimit -v {} 2>/dev/null; exec \"$0\" \"$@\"", settings.child_memory / 1024)).arg(cmd.get_program()).args(cmd.get_args());
+        sh.stdin(Stdio::null()).stdout(Stdio::null()).stderr(std::fs::File::create(&err_path).map_err(|e| OcrError::Io(e.to_string()))?).env("OMP_THREAD_LIMIT", "1");
+        // sh reports a missing program as exit status 127.
+        sh.spawn().map_err(|e| spawn_error(e, tool, page))?
+    } else {
+        cmd.spawn().map_err(|e| spawn_error(e, tool, page))?
+    };
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(st)) => break st,
+            Ok(None) if Instant::now() >= deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(OcrError::Timeout { page, secs: settings.page_timeout.as_secs(), tool });
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => return Err(OcrError::Failed { page, tool, message: e.to_string() }),
+        }
+    };
+    if status.success() {
+        return Ok(());
+    }
+    if status.code() == Some(127) {
+        return Err(spawn_error(std::io::ErrorKind::NotFound.into(), tool, page));
+    }
+    let stderr = std::fs::read_to_string(&err_path).unwrap_or_default();
+    let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string();
+    Err(OcrError::Failed { page, tool, message: format!("{status}{}{last}", if last.is_empty() { "" } else { ": " }) })
+}
+
+/// Words of one page from tesseract's TSV (level 5 rows), in page points.
+fn page_from_tsv(tsv: &str, number: u32, width: f64, height: f64, rotate: u32) -> Page {
+    let mut img = (0.0f64, 0.0f64);
+    let mut raw: Vec<(f64, f64, f64, f64, f32, String)> = Vec::new();
+    for line in tsv.lines().skip(1) {
+        let f: Vec<&str> = line.splitn(12, '\t').collect();
+        if f.len() < 12 {
+            continue;
+        }
+        let n = |i: usize| f[i].trim().parse::<f64>().unwrap_or(0.0);
+        match f[0] {
+            "1" => img = (n(8), n(9)),
+            "5" => {
+                let text = f[11].trim();
+                let conf = n(10);
+                if text.is_empty() || conf < 0.0 {
+                    continue;
+                }
+                raw.push((n(6), n(7), n(6) + n(8), n(7) + n(9), (conf / 100.0).clamp(0.0, 1.0) as f32, text.to_string()));
+            }
+            _ => {}
+        }
+    }
+    let (iw, ih) = if img.0 > 0.0 && img.1 > 0.0 { img } else { (width * 300.0 / 72.0, height * 300.0 / 72.0) };
+    // Turn boxes upright: rotating the image by `rotate` degrees clockwise.
+    let (uw, uh) = if rotate == 90 || rotate == 270 { (ih, iw) } else { (iw, ih) };
+    let (pw, ph) = if rotate == 90 || rotate == 270 { (height, width) } else { (width, height) };
+    let (sx, sy) = (pw / uw, ph / uh);
+    let mut words: Vec<Word> = raw
+        .into_iter()
+        .map(|(x0, y0, x1, y1, confidence, text)| {
+            let (a0, b0, a1, b1) = match rotate {
+                90 => (ih - y1, x0, ih - y0, x1),
+                180 => (iw - x1, ih - y1, iw - x0, ih - y0),
+                270 => (y0, iw - x1, y1, iw - x0),
+                _ => (x0, y0, x1, y1),
+            };
+            Word { text, bbox: BBox::new(a0 * sx, b0 * sy, a1 * sx, b1 * sy), confidence }
+        })
+        .collect();
+    reading_order(&mut words);
+    Page { number, width: pw, height: ph, words, source: TextSource::Ocr }
+}
+
+/// Top to bottom by visual line (words whose bottoms are within half a word
+/// height of each other), left to right within a line, like born-digital text.
+fn reading_order(words: &mut Vec<Word>) {
+    words.sort_by(|a, b| a.bbox.y1.partial_cmp(&b.bbox.y1).unwrap_or(std::cmp::Ordering::Equal));
+    let mut lines: Vec<(f64, f64, Vec<Word>)> = Vec::new();
+    for w in words.drain(..) {
+        let h = w.bbox.height().max(1.0);
+        match lines.last_mut() {
+            Some((bottom, lh, line)) if (w.bbox.y1 - *bottom).abs() <= 0.5 * h.min(*lh).max(1.0) => line.push(w),
+            _ => lines.push((w.bbox.y1, h, vec![w])),
+        }
+    }
+    for (_, _, mut line) in lines {
+        line.sort_by(|a, b| a.bbox.x0.partial_cmp(&b.bbox.x0).unwrap_or(std::cmp::Ordering::Equal));
+        words.extend(line);
+    }
+}
+
+/// Displayed size (points, /Rotate applied) of every page, by number.
+fn page_sizes(pdf: &[u8]) -> Option<std::collections::HashMap<u32, (f64, f64)>> {
+    let doc = std::panic::catch_unwind(|| Document::load_mem(pdf)).ok()?.ok()?;
+    let mut out = std::collections::HashMap::new();
+    for (number, id) in doc.get_pages() {
+        let size = doc.get_dictionary(id).ok().map(|p| displayed_size(&doc, p)).unwrap_or((612.0, 792.0));
+        out.insert(number, size);
+    }
+    Some(out)
+}
+
+fn displayed_size(doc: &Document, page: &Dictionary) -> (f64, f64) {
+    let inherited = |key: &[u8]| -> Option<Object> {
+        let mut d = page.clone();
+        for _ in 0..64 {
+            if let Ok(v) = d.get(key) {
+                return Some(match v {
+                    Object::Reference(r) => doc.get_object(*r).ok()?.clone(),
+                    o => o.clone(),
+                });
+            }
+            let parent = match d.get(b"Parent").ok()? {
+                Object::Reference(r) => doc.get_dictionary(*r).ok()?.clone(),
+                Object::Dictionary(p) => p.clone(),
+                _ => return None,
+            };
+            d = parent;
+        }
+        None
+    };
+    let num = |o: &Object| -> Option<f64> {
+        match o {
+            Object::Integer(i) => Some(*i as f64),
+            Object::Real(r) => Some(*r as f64),
+            Object::Reference(r) => match doc.get_object(*r).ok()? {
+                Object::Integer(i) => Some(*i as f64),
+                Object::Real(r) => Some(*r as f64),
+                _ => None,
+            },
+            _ => None,
+        }
+    };
+    let rect = |key: &[u8]| -> Option<(f64, f64, f64, f64)> {
+        let Object::Array(a) = inherited(key)? else { return None };
+        let v: Vec<f64> = a.iter().filter_map(num).collect();
+        (v.len() == 4).then(|| (v[0].min(v[2]), v[1].min(v[3]), v[0].max(v[2]), v[1].max(v[3]))).filter(|r| r.2 - r.0 >= 1.0 && r.3 - r.1 >= 1.0)
+    };
+    let media = rect(b"MediaBox").unwrap_or((0.0, 0.0, 612.0, 792.0));
+    let crop = rect(b"CropBox")
+        .map(|c| (c.0.max(media.0), c.1.max(media.1), c.2.min(media.2), c.3.min(media.3)))
+        .filter(|r| r.2 - r.0 >= 1.0 && r.3 - r.1 >= 1.0)
+        .unwrap_or(media);
+    let rotate = inherited(b"Rotate").as_ref().and_then(num).unwrap_or(0.0);
+    let rotate = if rotate.is_finite() { ((rotate / 90.0).round() as i64 * 90).rem_euclid(360) } else { 0 };
+    let (w, h) = (crop.2 - crop.0, crop.3 - crop.1);
+    if rotate == 90 || rotate == 270 {
+        (h, w)
+    } else {
+        (w, h)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TSV: &str = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext
+1\t1\t0\t0\t0\t0\t0\t0\t2480\t3508\t-1\t
+5\t1\t2\t1\t1\t1\t1250\t100\t100\t50\t91.5\tRight
+5\t1\t1\t1\t1\t1\t100\t104\t200\t50\t90\tLeft
+5\t1\t1\t1\t2\t1\t100\t300\t200\t50\t50\tBelow
+5\t1\t1\t1\t2\t2\t400\t300\t200\t50\t-1\t
+";
+
+    #[test]
+    fn tsv_words_in_points_and_reading_order() {
+        let p = page_from_tsv(TSV, 1, 595.2, 841.92, 0);
+        let t: Vec<&str> = p.words.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(t, ["Left", "Right", "Below"]);
+        let left = &p.words[0].bbox;
+        assert!((left.x0 - 24.0).abs() < 0.01 && (left.y0 - 24.96).abs() < 0.01, "{left:?}");
+        assert!((p.words[0].confidence - 0.9).abs() < 1e-6);
+        assert_eq!(p.source, TextSource::Ocr);
+        assert_eq!(p.text(), "Left Right\nBelow");
+    }
+
+    #[test]
+    fn rotated_boxes_are_turned_upright() {
+        // Image 3508 wide x 2480 high (a portrait page scanned sideways).
+        let tsv = "h\n1\t1\t0\t0\t0\t0\t0\t0\t3508\t2480\t-1\t\n5\t1\t1\t1\t1\t1\t0\t0\t100\t50\t90\tX\n";
+        let p = page_from_tsv(tsv, 1, 841.92, 595.2, 90);
+        assert_eq!((p.width, p.height), (595.2, 841.92));
+        let b = p.words[0].bbox;
+        // Top-left of the sideways image ends up at the top-right of the upright page.
+        assert!((b.x1 - 595.2).abs() < 0.01 && b.y0.abs() < 0.01, "{b:?}");
+    }
+
+    #[test]
+    fn huge_pages_get_a_lower_resolution_or_are_refused() {
+        let s = OcrSettings::default();
+        assert_eq!(page_dpi(595.0, 842.0, &s), Some(300.0));
+        let a0 = page_dpi(2384.0, 3370.0, &s).unwrap();
+        assert!(a0 < 300.0 && (2384.0 / 72.0 * a0) * (3370.0 / 72.0 * a0) <= 1e8);
+        assert_eq!(page_dpi(28800.0, 28800.0, &s), None);
+    }
+}
