@@ -197,3 +197,32 @@ fn the_ocr_api_returns_requested_pages_and_enforces_the_time_limit() {
         other => panic!("expected a timeout, got {:?}", other.map(|p| p.len())),
     }
 }
+
+#[test]
+fn tiff_and_png_scans_are_read_like_pdfs() {
+    let name = "inv-0002-utility-fr.pdf";
+    let work = tempfile::tempdir().unwrap();
+    let root = work.path().join("scan");
+    // What a copier sends: a 1-bit 300 dpi TIFF, and a grey PNG.
+    for args in [&["-r", "300", "-mono", "-tiff"][..], &["-r", "200", "-gray", "-png"][..]] {
+        assert!(Command::new("pdftoppm").args(args).arg("-singlefile").arg(sample(name)).arg(&root).status().unwrap().success());
+    }
+    let truth: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(sample(name).with_extension("truth.json")).unwrap()).unwrap();
+    let t = &truth["documents"][0]["fields"];
+    for ext in ["tif", "png"] {
+        let img = root.with_extension(ext);
+        let out = Command::new(support::bin()).arg("extract").arg(&img).arg("--json").output().unwrap();
+        assert!(out.status.success(), "{ext}: {}", String::from_utf8_lossy(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["documents"][0]["pages"], serde_json::json!([1]));
+        for f in ["invoice_number", "invoice_date", "gross_total"] {
+            assert_eq!(v["documents"][0]["fields"][f]["value"], t[f], "{ext} {f}");
+        }
+    }
+    // Not an image nor a PDF: still refused with the reason.
+    let bad = work.path().join("fake.tif");
+    std::fs::write(&bad, b"II*\0 this is not really a TIFF").unwrap();
+    let out = Command::new(support::bin()).arg("extract").arg(&bad).arg("--json").output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("tiff image"), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -131,6 +131,40 @@ pub fn ocr_sized_pages(pdf: &[u8], pages: &[(u32, f64, f64)], settings: &OcrSett
     Ok(out)
 }
 
+/// What kind of image a file is, by its first bytes: scanners also send
+/// TIFF (often multi-page CCITT G4), JPEG and PNG files.
+pub fn image_kind(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0x49, 0x49, 0x2A, 0x00, ..] | [0x4D, 0x4D, 0x00, 0x2A, ..] => Some("tiff"),
+        [0xFF, 0xD8, 0xFF, ..] => Some("jpg"),
+        [0x89, b'P', b'N', b'G', ..] => Some("png"),
+        _ => None,
+    }
+}
+
+/// An image file (every page of a multi-page TIFF) turned by tesseract into
+/// a PDF whose invisible text layer holds the recognized words, so the rest
+/// of capture reads it like any PDF. One time limit for the whole file:
+/// `page_timeout` × `max_pages`.
+pub fn image_to_pdf(image: &[u8], kind: &str, settings: &OcrSettings, max_pages: u32) -> Result<Vec<u8>, OcrError> {
+    let installed = installed_languages()?;
+    let langs: Vec<&str> = settings.languages.split('+').filter(|l| !l.is_empty() && installed.iter().any(|i| i == l)).collect();
+    if langs.is_empty() {
+        return Err(OcrError::NoLanguage(settings.languages.clone()));
+    }
+    let dir = tempfile::Builder::new().prefix("paperledger-ocr").tempdir().map_err(|e| OcrError::Io(format!("temporary folder: {e}")))?;
+    let input = dir.path().join(format!("in.{kind}"));
+    std::fs::write(&input, image).map_err(|e| OcrError::Io(format!("writing temporary image: {e}")))?;
+    let out_base = dir.path().join("out");
+    let mut cmd = Command::new("tesseract");
+    // psm 1: automatic page segmentation with orientation detection.
+    let psm = if installed.iter().any(|l| l == "osd") { "1" } else { "3" };
+    cmd.arg(&input).arg(&out_base).args(["-l", &langs.join("+"), "--psm", psm, "pdf"]);
+    let deadline = Instant::now() + settings.page_timeout * max_pages.max(1);
+    run(cmd, "tesseract", 1, deadline, settings, dir.path())?;
+    std::fs::read(out_base.with_extension("pdf")).map_err(|e| OcrError::Failed { page: 1, tool: "tesseract", message: format!("no PDF written: {e}") })
+}
+
 /// Languages tesseract has data for (including `osd` when present).
 pub fn installed_languages() -> Result<Vec<String>, OcrError> {
     let out = Command::new("tesseract").arg("--list-langs").stdin(Stdio::null()).output().map_err(|e| spawn_error(e, "tesseract", 0))?;

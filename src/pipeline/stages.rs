@@ -96,7 +96,23 @@ pub fn capture_stage(bytes: &[u8], min_chars: usize) -> Result<(Vec<Page>, Optio
         let ev = EventRecord::new("extracted", json!({"text": "xml", "syntax": invoice.syntax, "profile": invoice.profile}));
         return Ok((Vec::new(), Some(XmlInvoice { origin: "xml file".into(), invoice }), vec![ev]));
     }
-    let (pages, ocr) = extract(bytes, min_chars)?;
+    // An image file: tesseract writes it out as a PDF with a text layer.
+    let from_image;
+    let (bytes, image) = match capture::ocr::image_kind(bytes) {
+        Some(kind) => {
+            let settings = capture::ocr::OcrSettings::default();
+            from_image = capture::ocr::image_to_pdf(bytes, kind, &settings, 50)
+                .map_err(|e| StageError { stage: "extract", message: format!("{kind} image: {e}") })?;
+            (from_image.as_slice(), Some(kind))
+        }
+        None => (bytes, None),
+    };
+    let (mut pages, ocr) = extract(bytes, min_chars)?;
+    if image.is_some() {
+        for p in &mut pages {
+            p.source = capture::TextSource::Ocr;
+        }
+    }
     let chars: usize = pages.iter().map(|p| p.words.iter().map(|w| w.text.chars().count()).sum::<usize>()).sum();
     let ocr_pages: Vec<u32> = pages.iter().filter(|p| p.source == capture::TextSource::Ocr).map(|p| p.number).collect();
     let text = match (ocr_pages.len(), pages.len()) {
