@@ -166,3 +166,16 @@ fn e_invoices_are_posted_from_their_xml_and_an_order_is_refused() {
     };
     assert!(aux.iter().any(|a| a.contains("FR11123456782")) && aux.iter().any(|a| a.contains("FR11999999998")), "{aux:?}");
 }
+
+#[test]
+fn check_locates_a_bad_ocr_setting_in_the_pipeline() {
+    let site = Site::new(1500, 0);
+    let p = site.path("pipelines/purchase-invoices.yaml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let line = text.lines().position(|l| l.contains("dpi: 300")).unwrap() + 1;
+    std::fs::write(&p, text.replace("dpi: 300", "dpi: 30")).unwrap();
+    let out = site.cli(&["check", "--config", site.config.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains(&format!("purchase-invoices.yaml:{line}:")) && text.contains("between 70 and 600"), "{text}");
+}

@@ -6,21 +6,22 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use serde_json::json;
 
+use crate::pipeline::definition::ExtractStage;
 use crate::pipeline::stages;
 use crate::recognize::{self, Recognition, Recognizer};
 
 pub fn run(file: &Path, config: Option<&Path>) -> Result<ExitCode> {
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-    let (recognizer, min_chars) = match config {
+    let (recognizer, extract_settings) = match config {
         Some(c) => {
             let site = super::load_site(c)?;
             let rt = site.inbox(None)?;
-            let min = rt.pipeline.extract.min_chars_per_page;
-            (rt.pipeline.recognizer.as_ref().map(|_| rt.clone()), min)
+            let ex = rt.pipeline.extract.clone();
+            (rt.pipeline.recognizer.as_ref().map(|_| rt.clone()), ex)
         }
-        None => (None, 20),
+        None => (None, ExtractStage::default()),
     };
-    let (pages, xml, _) = match stages::capture_stage(&bytes, min_chars) {
+    let (pages, xml, _) = match stages::capture_stage(&bytes, &extract_settings) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("{}: {}", file.display(), e.message);

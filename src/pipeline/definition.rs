@@ -68,13 +68,57 @@ impl StageSpec {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExtractStage {
     /// A page with fewer characters than this has no usable text layer.
     #[serde(default = "default_min_chars")]
     pub min_chars_per_page: usize,
+    /// OCR of those pages (scans) and of image files.
+    #[serde(default)]
+    pub ocr: OcrStage,
 }
+
+impl Default for ExtractStage {
+    fn default() -> Self {
+        ExtractStage { min_chars_per_page: default_min_chars(), ocr: OcrStage::default() }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OcrStage {
+    /// Tesseract languages, `+`-separated, e.g. `fra+eng` (installed ones are used).
+    #[serde(default = "default_ocr_languages")]
+    pub languages: String,
+    /// Rendering resolution of scanned pages.
+    #[serde(default = "default_ocr_dpi")]
+    pub dpi: u32,
+    /// A page still being read after this many seconds is abandoned (the file fails with the reason).
+    #[serde(default = "default_ocr_timeout")]
+    pub page_timeout_secs: u64,
+}
+
+impl Default for OcrStage {
+    fn default() -> Self {
+        OcrStage { languages: default_ocr_languages(), dpi: default_ocr_dpi(), page_timeout_secs: default_ocr_timeout() }
+    }
+}
+
+impl ExtractStage {
+    pub fn ocr_settings(&self) -> crate::capture::ocr::OcrSettings {
+        crate::capture::ocr::OcrSettings {
+            languages: self.ocr.languages.clone(),
+            dpi: self.ocr.dpi,
+            page_timeout: std::time::Duration::from_secs(self.ocr.page_timeout_secs),
+            ..Default::default()
+        }
+    }
+}
+
+fn default_ocr_languages() -> String { "fra+deu+eng".into() }
+fn default_ocr_dpi() -> u32 { 300 }
+fn default_ocr_timeout() -> u64 { 60 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -142,6 +186,19 @@ impl PipelineFile {
             }
             last = Some(pos);
             match st {
+                StageSpec::Extract(e) => {
+                    let o = &e.ocr;
+                    let bad_lang = o.languages.split('+').any(|l| l.is_empty() || !l.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+                    if bad_lang {
+                        issues.push(doc.issue_at(&format!("stages[{i}].extract.ocr.languages"), format!("`{}` is not a tesseract language list: write codes joined by +, e.g. fra+deu+eng", o.languages)));
+                    }
+                    if !(70..=600).contains(&o.dpi) {
+                        issues.push(doc.issue_at(&format!("stages[{i}].extract.ocr.dpi"), "must be between 70 and 600 (300 suits invoices)"));
+                    }
+                    if o.page_timeout_secs == 0 {
+                        issues.push(doc.issue_at(&format!("stages[{i}].extract.ocr.page_timeout_secs"), "must be at least 1 second"));
+                    }
+                }
                 StageSpec::Recognize(r) => {
                     if !(0.0..=1.0).contains(&r.min_confidence) {
                         issues.push(doc.issue_at(&format!("stages[{i}].recognize.min_confidence"), "must be between 0 and 1"));

@@ -13,6 +13,7 @@ use crate::ledger::{self, InvoiceFacts, InvoiceKind, Posting, UnknownSupplierPol
 use crate::recognize::{Recognition, Recognizer};
 use crate::store::EventRecord;
 
+use super::definition::ExtractStage;
 use super::site::InboxRuntime;
 
 /// A stage that could not do its work on this file: the file goes to
@@ -51,7 +52,7 @@ pub struct Analysis {
 
 /// Run the pipeline's stages over one file's bytes.
 pub fn analyze(bytes: &[u8], rt: &InboxRuntime) -> Result<Analysis, StageError> {
-    let (pages, xml, mut events) = capture_stage(bytes, rt.pipeline.extract.min_chars_per_page)?;
+    let (pages, xml, mut events) = capture_stage(bytes, &rt.pipeline.extract)?;
     let page_count = pages.len().max(1) as u32;
     let page_numbers: Vec<u32> = if pages.is_empty() { vec![1] } else { pages.iter().map(|p| p.number).collect() };
 
@@ -90,7 +91,9 @@ pub struct XmlInvoice {
 /// Capture: the pages' text and, when there is one, the e-invoice (a CII /
 /// UBL file, or the XML inside a Factur-X / ZUGFeRD PDF), with the events
 /// saying what was read. A standalone XML file has no pages.
-pub fn capture_stage(bytes: &[u8], min_chars: usize) -> Result<(Vec<Page>, Option<XmlInvoice>, Vec<EventRecord>), StageError> {
+pub fn capture_stage(bytes: &[u8], settings: &ExtractStage) -> Result<(Vec<Page>, Option<XmlInvoice>, Vec<EventRecord>), StageError> {
+    let min_chars = settings.min_chars_per_page;
+    let ocr_settings = settings.ocr_settings();
     if looks_like_xml(bytes) {
         let invoice = einvoice::parse_einvoice(bytes).map_err(|e| StageError { stage: "extract", message: format!("e-invoice: {e}") })?;
         let ev = EventRecord::new("extracted", json!({"text": "xml", "syntax": invoice.syntax, "profile": invoice.profile}));
@@ -100,14 +103,13 @@ pub fn capture_stage(bytes: &[u8], min_chars: usize) -> Result<(Vec<Page>, Optio
     let from_image;
     let (bytes, image) = match capture::ocr::image_kind(bytes) {
         Some(kind) => {
-            let settings = capture::ocr::OcrSettings::default();
-            from_image = capture::ocr::image_to_pdf(bytes, kind, &settings, 50)
+            from_image = capture::ocr::image_to_pdf(bytes, kind, &ocr_settings, 50)
                 .map_err(|e| StageError { stage: "extract", message: format!("{kind} image: {e}") })?;
             (from_image.as_slice(), Some(kind))
         }
         None => (bytes, None),
     };
-    let (mut pages, ocr) = extract(bytes, min_chars)?;
+    let (mut pages, ocr) = extract(bytes, min_chars, &ocr_settings)?;
     if image.is_some() {
         for p in &mut pages {
             p.source = capture::TextSource::Ocr;
@@ -163,7 +165,7 @@ fn looks_like_xml(bytes: &[u8]) -> bool {
 /// whose layer has fewer than `min_chars` characters (scans). A file
 /// without any usable text, even after OCR, is an error. Also returns why
 /// OCR could not help when some pages still have text (a note, not a failure).
-pub fn extract(bytes: &[u8], min_chars: usize) -> Result<(Vec<Page>, Option<String>), StageError> {
+pub fn extract(bytes: &[u8], min_chars: usize, ocr_settings: &capture::ocr::OcrSettings) -> Result<(Vec<Page>, Option<String>), StageError> {
     let err = |e: CaptureError| StageError { stage: "extract", message: e.to_string() };
     let chars = |p: &Page| p.words.iter().map(|w| w.text.chars().count()).sum::<usize>();
     let mut pages = capture::pdf_text::extract_pages(bytes).map_err(err)?;
@@ -174,7 +176,7 @@ pub fn extract(bytes: &[u8], min_chars: usize) -> Result<(Vec<Page>, Option<Stri
     let list = |v: &[u32]| v.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
     let low_numbers: Vec<u32> = low.iter().map(|l| l.0).collect();
     let all_low = low.len() == pages.len();
-    match capture::ocr::ocr_sized_pages(bytes, &low, &capture::ocr::OcrSettings::default()) {
+    match capture::ocr::ocr_sized_pages(bytes, &low, ocr_settings) {
         Ok(ocr_pages) => {
             for o in ocr_pages {
                 if let Some(p) = pages.iter_mut().find(|p| p.number == o.number) {
