@@ -15,7 +15,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use lopdf::{Dictionary, Document, Object};
@@ -234,7 +234,41 @@ fn detect_rotation(png: &Path, number: u32, deadline: Instant, settings: &OcrSet
 }
 
 /// Run a child with the page's deadline and the memory limit; output goes to files, not pipes.
+/// At most one OCR child per core in the whole process: several daemon
+/// workers OCR-ing files at once share the cores instead of multiplying.
+struct ChildSlots {
+    busy: Mutex<usize>,
+    freed: Condvar,
+}
+
+static SLOTS: ChildSlots = ChildSlots { busy: Mutex::new(0), freed: Condvar::new() };
+
+struct Slot;
+
+impl ChildSlots {
+    fn take(&'static self) -> Slot {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        let mut busy = self.busy.lock().unwrap_or_else(|e| e.into_inner());
+        while *busy >= cores {
+            busy = self.freed.wait(busy).unwrap_or_else(|e| e.into_inner());
+        }
+        *busy += 1;
+        Slot
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        *SLOTS.busy.lock().unwrap_or_else(|e| e.into_inner()) -= 1;
+        SLOTS.freed.notify_one();
+    }
+}
+
 fn run(mut cmd: Command, tool: &'static str, page: u32, deadline: Instant, settings: &OcrSettings, dir: &Path) -> Result<(), OcrError> {
+    // Time spent waiting for a free core does not count against the page.
+    let asked = Instant::now();
+    let _slot = SLOTS.take();
+    let deadline = deadline + asked.elapsed();
     let err_path: PathBuf = dir.join(format!("{tool}-{page}.err"));
     let err_file = std::fs::File::create(&err_path).map_err(|e| OcrError::Io(e.to_string()))?;
     cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(err_file).env("OMP_THREAD_LIMIT", "1");
