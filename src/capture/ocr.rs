@@ -142,11 +142,11 @@ pub fn image_kind(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
-/// An image file (every page of a multi-page TIFF) turned by tesseract into
-/// a PDF whose invisible text layer holds the recognized words, so the rest
-/// of capture reads it like any PDF. One time limit for the whole file:
-/// `page_timeout` × `max_pages`.
-pub fn image_to_pdf(image: &[u8], kind: &str, settings: &OcrSettings, max_pages: u32) -> Result<Vec<u8>, OcrError> {
+/// The pages of an image file (every page of a multi-page TIFF), read by
+/// tesseract into words with boxes like [`ocr_pdf_pages`]. Pixels become
+/// points at `settings.dpi` (what a copier's scan resolution usually is).
+/// One time limit for the whole file: `page_timeout` × `max_pages`.
+pub fn ocr_image(image: &[u8], kind: &str, settings: &OcrSettings, max_pages: u32) -> Result<Vec<Page>, OcrError> {
     let installed = installed_languages()?;
     let langs: Vec<&str> = settings.languages.split('+').filter(|l| !l.is_empty() && installed.iter().any(|i| i == l)).collect();
     if langs.is_empty() {
@@ -155,14 +155,43 @@ pub fn image_to_pdf(image: &[u8], kind: &str, settings: &OcrSettings, max_pages:
     let dir = tempfile::Builder::new().prefix("paperledger-ocr").tempdir().map_err(|e| OcrError::Io(format!("temporary folder: {e}")))?;
     let input = dir.path().join(format!("in.{kind}"));
     std::fs::write(&input, image).map_err(|e| OcrError::Io(format!("writing temporary image: {e}")))?;
+    let deadline = Instant::now() + settings.page_timeout * max_pages.max(1);
+    let osd = installed.iter().any(|l| l == "osd");
+    let rotate = if osd && kind != "tiff" { detect_rotation(&input, 1, deadline, settings, dir.path()).unwrap_or(0) } else { 0 };
     let out_base = dir.path().join("out");
     let mut cmd = Command::new("tesseract");
-    // psm 1: automatic page segmentation with orientation detection.
-    let psm = if installed.iter().any(|l| l == "osd") { "1" } else { "3" };
-    cmd.arg(&input).arg(&out_base).args(["-l", &langs.join("+"), "--psm", psm, "pdf"]);
-    let deadline = Instant::now() + settings.page_timeout * max_pages.max(1);
+    cmd.arg(&input)
+        .arg(&out_base)
+        .args(["-l", &langs.join("+"), "--psm", if rotate == 0 { "3" } else { "1" }, "-c", "tessedit_create_tsv=1", "-c", "tessedit_create_txt=0"]);
     run(cmd, "tesseract", 1, deadline, settings, dir.path())?;
-    std::fs::read(out_base.with_extension("pdf")).map_err(|e| OcrError::Failed { page: 1, tool: "tesseract", message: format!("no PDF written: {e}") })
+    let tsv = std::fs::read_to_string(out_base.with_extension("tsv"))
+        .map_err(|e| OcrError::Failed { page: 1, tool: "tesseract", message: format!("no TSV output: {e}") })?;
+    // Split the rows by page_num (column 2); each page's level-1 row gives its size in pixels.
+    let header = tsv.lines().next().unwrap_or("").to_string();
+    let mut per_page: std::collections::BTreeMap<u32, (String, f64, f64)> = Default::default();
+    for line in tsv.lines().skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.len() < 12 {
+            continue;
+        }
+        let num: u32 = f[1].trim().parse().unwrap_or(1);
+        let e = per_page.entry(num).or_insert_with(|| (format!("{header}\n"), 0.0, 0.0));
+        if f[0] == "1" {
+            e.1 = f[8].trim().parse().unwrap_or(0.0);
+            e.2 = f[9].trim().parse().unwrap_or(0.0);
+        }
+        e.0.push_str(line);
+        e.0.push('\n');
+    }
+    let scale = 72.0 / settings.dpi.max(1) as f64;
+    Ok(per_page
+        .into_iter()
+        .take(max_pages as usize)
+        .enumerate()
+        .map(|(i, (_, (rows, w, h)))| {
+            page_from_tsv(&rows, i as u32 + 1, w * scale, h * scale, rotate)
+        })
+        .collect())
 }
 
 /// Languages tesseract has data for (including `osd` when present).

@@ -99,22 +99,18 @@ pub fn capture_stage(bytes: &[u8], settings: &ExtractStage) -> Result<(Vec<Page>
         let ev = EventRecord::new("extracted", json!({"text": "xml", "syntax": invoice.syntax, "profile": invoice.profile}));
         return Ok((Vec::new(), Some(XmlInvoice { origin: "xml file".into(), invoice }), vec![ev]));
     }
-    // An image file: tesseract writes it out as a PDF with a text layer.
-    let from_image;
-    let (bytes, image) = match capture::ocr::image_kind(bytes) {
+    // An image file (TIFF, JPEG, PNG): every page read by OCR.
+    let (pages, ocr) = match capture::ocr::image_kind(bytes) {
         Some(kind) => {
-            from_image = capture::ocr::image_to_pdf(bytes, kind, &ocr_settings, 50)
-                .map_err(|e| StageError { stage: "extract", message: format!("{kind} image: {e}") })?;
-            (from_image.as_slice(), Some(kind))
+            let failed = |m: String| StageError { stage: "extract", message: format!("{kind} image: {m}") };
+            let pages = capture::ocr::ocr_image(bytes, kind, &ocr_settings, 50).map_err(|e| failed(e.to_string()))?;
+            if pages.iter().all(|p| p.words.iter().map(|w| w.text.chars().count()).sum::<usize>() < min_chars) {
+                return Err(failed("OCR found no text (a blank or unreadable scan?)".into()));
+            }
+            (pages, None)
         }
-        None => (bytes, None),
+        None => extract(bytes, min_chars, &ocr_settings)?,
     };
-    let (mut pages, ocr) = extract(bytes, min_chars, &ocr_settings)?;
-    if image.is_some() {
-        for p in &mut pages {
-            p.source = capture::TextSource::Ocr;
-        }
-    }
     let chars: usize = pages.iter().map(|p| p.words.iter().map(|w| w.text.chars().count()).sum::<usize>()).sum();
     let ocr_pages: Vec<u32> = pages.iter().filter(|p| p.source == capture::TextSource::Ocr).map(|p| p.number).collect();
     let text = match (ocr_pages.len(), pages.len()) {
@@ -130,7 +126,8 @@ pub fn capture_stage(bytes: &[u8], settings: &ExtractStage) -> Result<(Vec<Page>
     if let Some(failure) = ocr {
         events.push(EventRecord::new("note", json!({"message": failure})));
     }
-    let xml = match einvoice::read_pdf_einvoice(bytes) {
+    let is_image = capture::ocr::image_kind(bytes).is_some();
+    let xml = match if is_image { Ok(None) } else { einvoice::read_pdf_einvoice(bytes) } {
         Ok(Some((emb, invoice))) => {
             events.push(EventRecord::new("einvoice", json!({"attachment": emb.file_name, "syntax": invoice.syntax, "profile": invoice.profile})));
             Some(XmlInvoice { origin: emb.file_name, invoice })
