@@ -110,3 +110,35 @@ fn hostile_and_broken_pdfs_fail_with_their_reason_and_spare_the_good_ones() {
     assert_eq!(by(&first)["state"], "posted");
     assert_eq!(site.files("failed").len(), 10, "5 files and 5 reasons");
 }
+
+#[test]
+fn a_tiff_that_lies_about_its_size_fails_with_a_reason() {
+    // 100 000 x 100 000 pixels claimed, 10 bytes of data.
+    let entries: [(u16, u16, u32); 10] =
+        [(256, 4, 100_000), (257, 4, 100_000), (258, 3, 8), (259, 3, 1), (262, 3, 1), (273, 4, 8 + 2 + 12 * 10 + 4), (277, 3, 1), (278, 4, 100_000), (279, 4, 10), (284, 3, 1)];
+    let mut tiff = b"II*\0".to_vec();
+    tiff.extend_from_slice(&8u32.to_le_bytes());
+    tiff.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+    for (tag, ty, v) in entries {
+        tiff.extend_from_slice(&tag.to_le_bytes());
+        tiff.extend_from_slice(&ty.to_le_bytes());
+        tiff.extend_from_slice(&1u32.to_le_bytes());
+        if ty == 4 {
+            tiff.extend_from_slice(&v.to_le_bytes());
+        } else {
+            tiff.extend_from_slice(&(v as u16).to_le_bytes());
+            tiff.extend_from_slice(&[0, 0]);
+        }
+    }
+    tiff.extend_from_slice(&[0u8; 4]);
+    tiff.extend_from_slice(&[0u8; 10]);
+    let site = Site::new(1500, 0);
+    let dir = tempfile::tempdir().unwrap();
+    let liar = dir.path().join("liar.tif");
+    std::fs::write(&liar, tiff).unwrap();
+    let out = site.cli(&["process", "--config", site.config.to_str().unwrap(), "--json", liar.to_str().unwrap()]);
+    let o: serde_json::Value = serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().next().unwrap()).unwrap();
+    assert_eq!(o["state"], "failed", "{o}");
+    assert!(o["reason"].as_str().unwrap().contains("tiff image"), "{o}");
+    assert!(site.files("failed").iter().any(|f| f.to_string_lossy().ends_with("liar.tif.reason.txt")));
+}
