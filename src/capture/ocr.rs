@@ -18,8 +18,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use lopdf::{Dictionary, Document, Object};
-
 use super::{BBox, Page, TextSource, Word};
 
 /// How pages are recognized.
@@ -74,7 +72,7 @@ pub enum OcrError {
 /// OCR the given pages (1-based numbers) of a PDF; returns one page per
 /// requested number, in the requested order, with `source: Ocr`.
 pub fn ocr_pdf_pages(pdf: &[u8], pages: &[u32], settings: &OcrSettings) -> Result<Vec<Page>, OcrError> {
-    let sizes = page_sizes(pdf);
+    let sizes = super::pdf_text::page_sizes(pdf).ok();
     let sized: Vec<(u32, f64, f64)> = pages
         .iter()
         .map(|&n| match &sizes {
@@ -91,13 +89,7 @@ pub fn ocr_sized_pages(pdf: &[u8], pages: &[(u32, f64, f64)], settings: &OcrSett
     if pages.is_empty() {
         return Ok(Vec::new());
     }
-    let installed = installed_languages()?;
-    let langs: Vec<&str> = settings.languages.split('+').filter(|l| !l.is_empty() && installed.iter().any(|i| i == l)).collect();
-    if langs.is_empty() {
-        return Err(OcrError::NoLanguage(settings.languages.clone()));
-    }
-    let langs = langs.join("+");
-    let osd = installed.iter().any(|l| l == "osd");
+    let (langs, osd) = usable_languages(settings)?;
     let dir = tempfile::Builder::new().prefix("paperledger-ocr").tempdir().map_err(|e| OcrError::Io(format!("temporary folder: {e}")))?;
     let pdf_path = dir.path().join("in.pdf");
     std::fs::write(&pdf_path, pdf).map_err(|e| OcrError::Io(format!("writing temporary PDF: {e}")))?;
@@ -147,22 +139,17 @@ pub fn image_kind(bytes: &[u8]) -> Option<&'static str> {
 /// points at `settings.dpi` (what a copier's scan resolution usually is).
 /// One time limit for the whole file: `page_timeout` × `max_pages`.
 pub fn ocr_image(image: &[u8], kind: &str, settings: &OcrSettings, max_pages: u32) -> Result<Vec<Page>, OcrError> {
-    let installed = installed_languages()?;
-    let langs: Vec<&str> = settings.languages.split('+').filter(|l| !l.is_empty() && installed.iter().any(|i| i == l)).collect();
-    if langs.is_empty() {
-        return Err(OcrError::NoLanguage(settings.languages.clone()));
-    }
+    let (langs, osd) = usable_languages(settings)?;
     let dir = tempfile::Builder::new().prefix("paperledger-ocr").tempdir().map_err(|e| OcrError::Io(format!("temporary folder: {e}")))?;
     let input = dir.path().join(format!("in.{kind}"));
     std::fs::write(&input, image).map_err(|e| OcrError::Io(format!("writing temporary image: {e}")))?;
     let deadline = Instant::now() + settings.page_timeout * max_pages.max(1);
-    let osd = installed.iter().any(|l| l == "osd");
     let rotate = if osd && kind != "tiff" { detect_rotation(&input, 1, deadline, settings, dir.path()).unwrap_or(0) } else { 0 };
     let out_base = dir.path().join("out");
     let mut cmd = Command::new("tesseract");
     cmd.arg(&input)
         .arg(&out_base)
-        .args(["-l", &langs.join("+"), "--psm", if rotate == 0 { "3" } else { "1" }, "-c", "tessedit_create_tsv=1", "-c", "tessedit_create_txt=0"]);
+        .args(["-l", &langs, "--psm", if rotate == 0 { "3" } else { "1" }, "-c", "tessedit_create_tsv=1", "-c", "tessedit_create_txt=0"]);
     run(cmd, "tesseract", 1, deadline, settings, dir.path())?;
     let tsv = std::fs::read_to_string(out_base.with_extension("tsv"))
         .map_err(|e| OcrError::Failed { page: 1, tool: "tesseract", message: format!("no TSV output: {e}") })?;
@@ -192,6 +179,17 @@ pub fn ocr_image(image: &[u8], kind: &str, settings: &OcrSettings, max_pages: u3
             page_from_tsv(&rows, i as u32 + 1, w * scale, h * scale, rotate)
         })
         .collect())
+}
+
+/// The configured languages tesseract has data for, `+`-joined, and
+/// whether orientation detection (`osd`) is available.
+fn usable_languages(settings: &OcrSettings) -> Result<(String, bool), OcrError> {
+    let installed = installed_languages()?;
+    let langs: Vec<&str> = settings.languages.split('+').filter(|l| !l.is_empty() && installed.iter().any(|i| i == l)).collect();
+    if langs.is_empty() {
+        return Err(OcrError::NoLanguage(settings.languages.clone()));
+    }
+    Ok((langs.join("+"), installed.iter().any(|l| l == "osd")))
 }
 
 /// Languages tesseract has data for (including `osd` when present).
@@ -396,67 +394,6 @@ fn reading_order(words: &mut Vec<Word>) {
     }
 }
 
-/// Displayed size (points, /Rotate applied) of every page, by number.
-fn page_sizes(pdf: &[u8]) -> Option<std::collections::HashMap<u32, (f64, f64)>> {
-    let doc = std::panic::catch_unwind(|| Document::load_mem(pdf)).ok()?.ok()?;
-    let mut out = std::collections::HashMap::new();
-    for (number, id) in doc.get_pages() {
-        let size = doc.get_dictionary(id).ok().map(|p| displayed_size(&doc, p)).unwrap_or((612.0, 792.0));
-        out.insert(number, size);
-    }
-    Some(out)
-}
-
-fn displayed_size(doc: &Document, page: &Dictionary) -> (f64, f64) {
-    let inherited = |key: &[u8]| -> Option<Object> {
-        let mut d = page.clone();
-        for _ in 0..64 {
-            if let Ok(v) = d.get(key) {
-                return Some(match v {
-                    Object::Reference(r) => doc.get_object(*r).ok()?.clone(),
-                    o => o.clone(),
-                });
-            }
-            let parent = match d.get(b"Parent").ok()? {
-                Object::Reference(r) => doc.get_dictionary(*r).ok()?.clone(),
-                Object::Dictionary(p) => p.clone(),
-                _ => return None,
-            };
-            d = parent;
-        }
-        None
-    };
-    let num = |o: &Object| -> Option<f64> {
-        match o {
-            Object::Integer(i) => Some(*i as f64),
-            Object::Real(r) => Some(*r as f64),
-            Object::Reference(r) => match doc.get_object(*r).ok()? {
-                Object::Integer(i) => Some(*i as f64),
-                Object::Real(r) => Some(*r as f64),
-                _ => None,
-            },
-            _ => None,
-        }
-    };
-    let rect = |key: &[u8]| -> Option<(f64, f64, f64, f64)> {
-        let Object::Array(a) = inherited(key)? else { return None };
-        let v: Vec<f64> = a.iter().filter_map(num).collect();
-        (v.len() == 4).then(|| (v[0].min(v[2]), v[1].min(v[3]), v[0].max(v[2]), v[1].max(v[3]))).filter(|r| r.2 - r.0 >= 1.0 && r.3 - r.1 >= 1.0)
-    };
-    let media = rect(b"MediaBox").unwrap_or((0.0, 0.0, 612.0, 792.0));
-    let crop = rect(b"CropBox")
-        .map(|c| (c.0.max(media.0), c.1.max(media.1), c.2.min(media.2), c.3.min(media.3)))
-        .filter(|r| r.2 - r.0 >= 1.0 && r.3 - r.1 >= 1.0)
-        .unwrap_or(media);
-    let rotate = inherited(b"Rotate").as_ref().and_then(num).unwrap_or(0.0);
-    let rotate = if rotate.is_finite() { ((rotate / 90.0).round() as i64 * 90).rem_euclid(360) } else { 0 };
-    let (w, h) = (crop.2 - crop.0, crop.3 - crop.1);
-    if rotate == 90 || rotate == 270 {
-        (h, w)
-    } else {
-        (w, h)
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -51,6 +51,26 @@ pub fn page_count(bytes: &[u8]) -> Result<usize, CaptureError> {
     guarded(|| Ok(open(bytes)?.get_pages().len()))
 }
 
+/// Displayed size (points, crop box, /Rotate applied) of every page, by
+/// 1-based number: what a page's words are measured against.
+pub fn page_sizes(bytes: &[u8]) -> Result<std::collections::HashMap<u32, (f64, f64)>, CaptureError> {
+    check_header(bytes)?;
+    guarded(|| {
+        let doc = open(bytes)?;
+        Ok(doc
+            .get_pages()
+            .into_iter()
+            .map(|(n, id)| {
+                let size = doc.get_dictionary(id).ok().map(|p| {
+                    let (w, h, _) = geometry(&doc, p);
+                    (w, h)
+                });
+                (n, size.unwrap_or((612.0, 792.0)))
+            })
+            .collect())
+    })
+}
+
 fn check_header(bytes: &[u8]) -> Result<(), CaptureError> {
     if bytes.is_empty() {
         return Err(CaptureError::Empty);

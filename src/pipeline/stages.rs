@@ -100,7 +100,8 @@ pub fn capture_stage(bytes: &[u8], settings: &ExtractStage) -> Result<(Vec<Page>
         return Ok((Vec::new(), Some(XmlInvoice { origin: "xml file".into(), invoice }), vec![ev]));
     }
     // An image file (TIFF, JPEG, PNG): every page read by OCR.
-    let (pages, ocr) = match capture::ocr::image_kind(bytes) {
+    let image = capture::ocr::image_kind(bytes);
+    let (pages, ocr) = match image {
         Some(kind) => {
             let failed = |m: String| StageError { stage: "extract", message: format!("{kind} image: {m}") };
             let pages = capture::ocr::ocr_image(bytes, kind, &ocr_settings, 50).map_err(|e| failed(e.to_string()))?;
@@ -126,8 +127,7 @@ pub fn capture_stage(bytes: &[u8], settings: &ExtractStage) -> Result<(Vec<Page>
     if let Some(failure) = ocr {
         events.push(EventRecord::new("note", json!({"message": failure})));
     }
-    let is_image = capture::ocr::image_kind(bytes).is_some();
-    let xml = match if is_image { Ok(None) } else { einvoice::read_pdf_einvoice(bytes) } {
+    let xml = match if image.is_some() { Ok(None) } else { einvoice::read_pdf_einvoice(bytes) } {
         Ok(Some((emb, invoice))) => {
             events.push(EventRecord::new("einvoice", json!({"attachment": emb.file_name, "syntax": invoice.syntax, "profile": invoice.profile})));
             Some(XmlInvoice { origin: emb.file_name, invoice })
