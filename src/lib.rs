@@ -1,6 +1,6 @@
 //! paperledger: turns the paper an accounting firm receives into balanced
 //! accounting entries. Layers, top to bottom (arrows point down only):
-//! cli/commands → daemon → intake → pipeline → capture → recognize →
+//! cli/commands → daemon → intake → pipeline → capture → split → recognize →
 //! store → export → ledger → config. The domain core (ledger, recognize)
 //! does no I/O.
 
@@ -15,4 +15,5 @@ pub mod ledger;
 pub mod pipeline;
 pub mod recognize;
 pub mod samplegen;
+pub mod split;
 pub mod store;

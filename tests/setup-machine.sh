@@ -7,9 +7,11 @@ set -euo pipefail
 # Debian packages: poppler-utils (pdftoppm renders scanned pages for OCR;
 # pdftotext is the benchmark's reference),
 # qpdf (encrypts a fixture in the tests), tesseract with fra/deu/eng (OCR)
-# and osd (orientation of pages scanned sideways or upside down).
+# and osd (orientation of pages scanned sideways or upside down),
+# zbar-tools (zbarimg reads separator sheets' barcodes and QR codes),
+# libtiff-tools (tiff2pdf turns multi-page TIFF scans into PDF pages).
 need=()
-for pkg in poppler-utils qpdf tesseract-ocr tesseract-ocr-fra tesseract-ocr-deu tesseract-ocr-eng tesseract-ocr-osd g++; do
+for pkg in poppler-utils qpdf tesseract-ocr tesseract-ocr-fra tesseract-ocr-deu tesseract-ocr-eng tesseract-ocr-osd zbar-tools libtiff-tools g++; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if ((${#need[@]})); then

@@ -6,6 +6,7 @@
 pub mod einvoice;
 pub mod ocr;
 pub mod pdf_text;
+pub mod raster;
 
 use serde::Serialize;
 

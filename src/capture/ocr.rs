@@ -18,6 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
+use super::raster::{ink_percent, read_barcodes, read_pgm, PageScan};
 use super::{BBox, Page, TextSource, Word};
 
 /// How pages are recognized.
@@ -35,6 +36,10 @@ pub struct OcrSettings {
     pub parallelism: usize,
     /// Virtual-memory limit for each child process, in bytes (0: none).
     pub child_memory: u64,
+    /// Also measure each page's ink (blank separator sheets).
+    pub measure_ink: bool,
+    /// Also read each page's barcodes and QR codes (separator sheets), with `zbarimg`.
+    pub read_barcodes: bool,
 }
 
 impl Default for OcrSettings {
@@ -46,6 +51,8 @@ impl Default for OcrSettings {
             max_pixels: 100_000_000,
             parallelism: 0,
             child_memory: 4 << 30,
+            measure_ink: false,
+            read_barcodes: false,
         }
     }
 }
@@ -80,40 +87,69 @@ pub fn ocr_pdf_pages(pdf: &[u8], pages: &[u32], settings: &OcrSettings) -> Resul
             None => Ok((n, 612.0, 792.0)),
         })
         .collect::<Result<_, _>>()?;
-    ocr_sized_pages(pdf, &sized, settings)
+    Ok(ocr_sized_pages(pdf, &sized, settings)?.into_iter().map(|(p, _)| p).collect())
 }
 
 /// Like [`ocr_pdf_pages`], with each page's displayed size in points already
-/// known (`(number, width, height)`, e.g. from `pdf_text::extract_pages`).
-pub fn ocr_sized_pages(pdf: &[u8], pages: &[(u32, f64, f64)], settings: &OcrSettings) -> Result<Vec<Page>, OcrError> {
+/// known (`(number, width, height)`, e.g. from `pdf_text::extract_pages`),
+/// and what each page's image showed (ink, barcodes) when asked.
+pub fn ocr_sized_pages(pdf: &[u8], pages: &[(u32, f64, f64)], settings: &OcrSettings) -> Result<Vec<(Page, PageScan)>, OcrError> {
     if pages.is_empty() {
         return Ok(Vec::new());
     }
     let (langs, osd) = usable_languages(settings)?;
-    let dir = tempfile::Builder::new().prefix("paperledger-ocr").tempdir().map_err(|e| OcrError::Io(format!("temporary folder: {e}")))?;
+    let dir = temp_dir()?;
     let pdf_path = dir.path().join("in.pdf");
     std::fs::write(&pdf_path, pdf).map_err(|e| OcrError::Io(format!("writing temporary PDF: {e}")))?;
+    per_page(pages, settings, |&(number, w, h)| ocr_one(&pdf_path, dir.path(), number, w, h, &langs, osd, settings))
+}
 
+/// Ink and barcodes of pages that have a text layer (no OCR needed), from a
+/// lighter 150 dpi rendering: a separator sheet may carry a few words.
+pub fn scan_pdf_pages(pdf: &[u8], pages: &[(u32, f64, f64)], settings: &OcrSettings) -> Result<Vec<PageScan>, OcrError> {
+    if pages.is_empty() {
+        return Ok(Vec::new());
+    }
+    let dir = temp_dir()?;
+    let pdf_path = dir.path().join("in.pdf");
+    std::fs::write(&pdf_path, pdf).map_err(|e| OcrError::Io(format!("writing temporary PDF: {e}")))?;
+    let light = OcrSettings { dpi: settings.dpi.min(150), ..settings.clone() };
+    per_page(pages, settings, |&(number, w, h)| {
+        let deadline = Instant::now() + settings.page_timeout;
+        let raster = render_page(&pdf_path, dir.path(), number, w, h, deadline, &light)?;
+        let scan = scan_raster(&raster, number, deadline, settings, dir.path());
+        let _ = std::fs::remove_file(&raster);
+        scan
+    })
+}
+
+fn temp_dir() -> Result<tempfile::TempDir, OcrError> {
+    tempfile::Builder::new().prefix("paperledger-ocr").tempdir().map_err(|e| OcrError::Io(format!("temporary folder: {e}")))
+}
+
+/// Run `f` over the pages on up to one worker per core, results in page
+/// order; the first error stops the pages not yet started and is returned.
+fn per_page<I: Sync, T: Send>(items: &[I], settings: &OcrSettings, f: impl Fn(&I) -> Result<T, OcrError> + Sync) -> Result<Vec<T>, OcrError> {
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    let workers = if settings.parallelism == 0 { cores } else { settings.parallelism }.clamp(1, pages.len());
+    let workers = if settings.parallelism == 0 { cores } else { settings.parallelism }.clamp(1, items.len().max(1));
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<Page, OcrError>>>> = Mutex::new((0..pages.len()).map(|_| None).collect());
+    let results: Mutex<Vec<Option<Result<T, OcrError>>>> = Mutex::new((0..items.len()).map(|_| None).collect());
     std::thread::scope(|s| {
         for _ in 0..workers {
             s.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::SeqCst);
-                let Some(&(number, w, h)) = pages.get(i) else { break };
-                let r = ocr_one(&pdf_path, dir.path(), number, w, h, &langs, osd, settings);
+                let Some(item) = items.get(i) else { break };
+                let r = f(item);
                 let failed = r.is_err();
                 results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(r);
                 if failed {
                     // No point in starting more pages: the first error is reported.
-                    next.store(pages.len(), Ordering::SeqCst);
+                    next.store(items.len(), Ordering::SeqCst);
                 }
             });
         }
     });
-    let mut out = Vec::with_capacity(pages.len());
+    let mut out = Vec::with_capacity(items.len());
     for r in results.into_inner().unwrap_or_else(|e| e.into_inner()) {
         match r {
             Some(r) => out.push(r?),
@@ -134,17 +170,35 @@ pub fn image_kind(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
-/// The pages of an image file (every page of a multi-page TIFF), read by
-/// tesseract into words with boxes like [`ocr_pdf_pages`]. Pixels become
-/// points at `settings.dpi` (what a copier's scan resolution usually is).
-/// One time limit for the whole file: `page_timeout` × `max_pages`.
-pub fn ocr_image(image: &[u8], kind: &str, settings: &OcrSettings, max_pages: u32) -> Result<Vec<Page>, OcrError> {
+/// A TIFF (often multi-page, CCITT G4 from copiers) rewritten as a PDF by
+/// `tiff2pdf` (Debian `libtiff-tools`), without recompressing its images:
+/// its pages then go through the same per-page OCR as a scanned PDF, in
+/// parallel, each turned upright and analysed for separators on its own.
+pub fn tiff_to_pdf(tiff: &[u8], settings: &OcrSettings) -> Result<Vec<u8>, OcrError> {
+    let dir = temp_dir()?;
+    let input = dir.path().join("in.tif");
+    let output = dir.path().join("out.pdf");
+    std::fs::write(&input, tiff).map_err(|e| OcrError::Io(format!("writing temporary image: {e}")))?;
+    let mut cmd = Command::new("tiff2pdf");
+    cmd.arg("-o").arg(&output).arg(&input);
+    run(cmd, "tiff2pdf", 1, Instant::now() + settings.page_timeout, settings, dir.path())?;
+    std::fs::read(&output).map_err(|e| OcrError::Failed { page: 1, tool: "tiff2pdf", message: format!("no PDF written: {e}") })
+}
+
+/// A single JPEG or PNG image read by tesseract into words with boxes like
+/// [`ocr_pdf_pages`]. Pixels become points at `settings.dpi` (what a
+/// copier's scan resolution usually is).
+pub fn ocr_image(image: &[u8], kind: &str, settings: &OcrSettings) -> Result<(Page, PageScan), OcrError> {
     let (langs, osd) = usable_languages(settings)?;
-    let dir = tempfile::Builder::new().prefix("paperledger-ocr").tempdir().map_err(|e| OcrError::Io(format!("temporary folder: {e}")))?;
+    let dir = temp_dir()?;
     let input = dir.path().join(format!("in.{kind}"));
     std::fs::write(&input, image).map_err(|e| OcrError::Io(format!("writing temporary image: {e}")))?;
-    let deadline = Instant::now() + settings.page_timeout * max_pages.max(1);
-    let rotate = if osd && kind != "tiff" { detect_rotation(&input, 1, deadline, settings, dir.path()).unwrap_or(0) } else { 0 };
+    let deadline = Instant::now() + settings.page_timeout;
+    let mut scan = PageScan { number: 1, ..Default::default() };
+    if settings.read_barcodes {
+        scan.barcodes = barcodes(&input, 1, deadline, settings, dir.path())?.into_iter().map(|(_, v)| v).collect();
+    }
+    let rotate = if osd { detect_rotation(&input, 1, deadline, settings, dir.path()).unwrap_or(0) } else { 0 };
     let out_base = dir.path().join("out");
     let mut cmd = Command::new("tesseract");
     cmd.arg(&input)
@@ -153,32 +207,18 @@ pub fn ocr_image(image: &[u8], kind: &str, settings: &OcrSettings, max_pages: u3
     run(cmd, "tesseract", 1, deadline, settings, dir.path())?;
     let tsv = std::fs::read_to_string(out_base.with_extension("tsv"))
         .map_err(|e| OcrError::Failed { page: 1, tool: "tesseract", message: format!("no TSV output: {e}") })?;
-    // Split the rows by page_num (column 2); each page's level-1 row gives its size in pixels.
-    let header = tsv.lines().next().unwrap_or("").to_string();
-    let mut per_page: std::collections::BTreeMap<u32, (String, f64, f64)> = Default::default();
-    for line in tsv.lines().skip(1) {
-        let f: Vec<&str> = line.split('\t').collect();
-        if f.len() < 12 {
-            continue;
-        }
-        let num: u32 = f[1].trim().parse().unwrap_or(1);
-        let e = per_page.entry(num).or_insert_with(|| (format!("{header}\n"), 0.0, 0.0));
-        if f[0] == "1" {
-            e.1 = f[8].trim().parse().unwrap_or(0.0);
-            e.2 = f[9].trim().parse().unwrap_or(0.0);
-        }
-        e.0.push_str(line);
-        e.0.push('\n');
-    }
-    let scale = 72.0 / settings.dpi.max(1) as f64;
-    Ok(per_page
-        .into_iter()
-        .take(max_pages as usize)
-        .enumerate()
-        .map(|(i, (_, (rows, w, h)))| {
-            page_from_tsv(&rows, i as u32 + 1, w * scale, h * scale, rotate)
+    // The image's size in pixels is on the level-1 row.
+    let (w, h) = tsv
+        .lines()
+        .find(|l| l.starts_with("1\t"))
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            let n = |i: usize| f.get(i).and_then(|v| v.trim().parse::<f64>().ok()).unwrap_or(0.0);
+            (n(8), n(9))
         })
-        .collect())
+        .unwrap_or((0.0, 0.0));
+    let scale = 72.0 / settings.dpi.max(1) as f64;
+    Ok((page_from_tsv(&tsv, 1, w * scale, h * scale, rotate), scan))
 }
 
 /// The configured languages tesseract has data for, `+`-joined, and
@@ -202,7 +242,13 @@ pub fn installed_languages() -> Result<Vec<String>, OcrError> {
 
 fn spawn_error(e: std::io::Error, tool: &'static str, page: u32) -> OcrError {
     if e.kind() == std::io::ErrorKind::NotFound {
-        OcrError::MissingTool { tool, package: if tool == "tesseract" { "tesseract-ocr" } else { "poppler-utils" } }
+        let package = match tool {
+            "tesseract" => "tesseract-ocr",
+            "zbarimg" => "zbar-tools",
+            "tiff2pdf" => "libtiff-tools",
+            _ => "poppler-utils",
+        };
+        OcrError::MissingTool { tool, package }
     } else {
         OcrError::Failed { page, tool, message: format!("cannot start it: {e}") }
     }
@@ -219,31 +265,62 @@ fn page_dpi(width: f64, height: f64, settings: &OcrSettings) -> Option<f64> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn ocr_one(pdf: &Path, dir: &Path, number: u32, width: f64, height: f64, langs: &str, osd: bool, settings: &OcrSettings) -> Result<Page, OcrError> {
+fn ocr_one(pdf: &Path, dir: &Path, number: u32, width: f64, height: f64, langs: &str, osd: bool, settings: &OcrSettings) -> Result<(Page, PageScan), OcrError> {
     let deadline = Instant::now() + settings.page_timeout;
-    let dpi = page_dpi(width, height, settings).ok_or(OcrError::TooLarge { page: number, width, height })?;
-    let root = dir.join(format!("p{number}"));
-    let png = dir.join(format!("p{number}.png"));
-    let mut cmd = Command::new("pdftoppm");
-    cmd.args(["-r", &format!("{dpi}"), "-gray", "-png", "-cropbox", "-singlefile", "-f", &number.to_string(), "-l", &number.to_string()]).arg(pdf).arg(&root);
-    run(cmd, "pdftoppm", number, deadline, settings, dir)?;
-    if !png.exists() {
-        return Err(OcrError::Failed { page: number, tool: "pdftoppm", message: "no image written".into() });
-    }
+    let raster = render_page(pdf, dir, number, width, height, deadline, settings)?;
+    let scan = scan_raster(&raster, number, deadline, settings, dir)?;
 
     // Orientation: a page scanned sideways or upside down is recognized
     // with automatic orientation (psm 1) and its boxes turned upright.
-    let rotate = if osd { detect_rotation(&png, number, deadline, settings, dir).unwrap_or(0) } else { 0 };
+    let rotate = if osd { detect_rotation(&raster, number, deadline, settings, dir).unwrap_or(0) } else { 0 };
     let out_base = dir.join(format!("t{number}"));
     let mut cmd = Command::new("tesseract");
-    cmd.arg(&png)
+    cmd.arg(&raster)
         .arg(&out_base)
         .args(["-l", langs, "--psm", if rotate == 0 { "3" } else { "1" }, "-c", "tessedit_create_tsv=1", "-c", "tessedit_create_txt=0"]);
     run(cmd, "tesseract", number, deadline, settings, dir)?;
     let tsv = std::fs::read_to_string(out_base.with_extension("tsv"))
         .map_err(|e| OcrError::Failed { page: number, tool: "tesseract", message: format!("no TSV output: {e}") })?;
-    let _ = std::fs::remove_file(&png);
-    Ok(page_from_tsv(&tsv, number, width, height, rotate))
+    let _ = std::fs::remove_file(&raster);
+    Ok((page_from_tsv(&tsv, number, width, height, rotate), scan))
+}
+
+/// Render one page to a grayscale PGM (uncompressed: tesseract and zbarimg
+/// read it without a decode step) at the settings' resolution, capped.
+fn render_page(pdf: &Path, dir: &Path, number: u32, width: f64, height: f64, deadline: Instant, settings: &OcrSettings) -> Result<PathBuf, OcrError> {
+    let dpi = page_dpi(width, height, settings).ok_or(OcrError::TooLarge { page: number, width, height })?;
+    let root = dir.join(format!("p{number}"));
+    let pgm = dir.join(format!("p{number}.pgm"));
+    let mut cmd = Command::new("pdftoppm");
+    cmd.args(["-r", &format!("{dpi}"), "-gray", "-cropbox", "-singlefile", "-f", &number.to_string(), "-l", &number.to_string()]).arg(pdf).arg(&root);
+    run(cmd, "pdftoppm", number, deadline, settings, dir)?;
+    if !pgm.exists() {
+        return Err(OcrError::Failed { page: number, tool: "pdftoppm", message: "no image written".into() });
+    }
+    Ok(pgm)
+}
+
+/// Ink and barcodes of a rendered page, as far as the settings ask.
+fn scan_raster(raster: &Path, number: u32, deadline: Instant, settings: &OcrSettings, dir: &Path) -> Result<PageScan, OcrError> {
+    let mut scan = PageScan { number, ..Default::default() };
+    if settings.measure_ink {
+        let bytes = std::fs::read(raster).map_err(|e| OcrError::Io(format!("reading page {number}'s image: {e}")))?;
+        scan.ink_percent = read_pgm(&bytes).map(|g| ink_percent(&g));
+    }
+    if settings.read_barcodes {
+        scan.barcodes = barcodes(raster, number, deadline, settings, dir)?.into_iter().map(|(_, v)| v).collect();
+    }
+    Ok(scan)
+}
+
+/// Barcodes on an image (every frame of a multi-page TIFF), by frame index.
+fn barcodes(image: &Path, number: u32, deadline: Instant, settings: &OcrSettings, dir: &Path) -> Result<Vec<(usize, String)>, OcrError> {
+    read_barcodes(image, |cmd| {
+        let out = dir.join(format!("z{number}.xml"));
+        run_to(cmd, "zbarimg", number, deadline, settings, dir, Some(&out), &[4]).map_err(|e| e.to_string())?;
+        std::fs::read_to_string(&out).map_err(|e| e.to_string())
+    })
+    .map_err(|message| OcrError::Failed { page: number, tool: "zbarimg", message })
 }
 
 /// Clockwise rotation (0/90/180/270) that makes the page upright, per tesseract's OSD.
@@ -291,19 +368,32 @@ impl Drop for Slot {
     }
 }
 
-fn run(mut cmd: Command, tool: &'static str, page: u32, deadline: Instant, settings: &OcrSettings, dir: &Path) -> Result<(), OcrError> {
+fn run(cmd: Command, tool: &'static str, page: u32, deadline: Instant, settings: &OcrSettings, dir: &Path) -> Result<(), OcrError> {
+    run_to(cmd, tool, page, deadline, settings, dir, None, &[])
+}
+
+/// [`run`] with the child's standard output sent to `stdout` and extra exit
+/// codes taken as success (zbarimg exits 4 when it found no barcode).
+#[allow(clippy::too_many_arguments)]
+fn run_to(mut cmd: Command, tool: &'static str, page: u32, deadline: Instant, settings: &OcrSettings, dir: &Path, stdout: Option<&Path>, ok_codes: &[i32]) -> Result<(), OcrError> {
+    let out = |_: ()| -> Result<Stdio, OcrError> {
+        Ok(match stdout {
+            Some(p) => std::fs::File::create(p).map_err(|e| OcrError::Io(e.to_string()))?.into(),
+            None => Stdio::null(),
+        })
+    };
     // Time spent waiting for a free core does not count against the page.
     let asked = Instant::now();
     let _slot = SLOTS.take();
     let deadline = deadline + asked.elapsed();
     let err_path: PathBuf = dir.join(format!("{tool}-{page}.err"));
     let err_file = std::fs::File::create(&err_path).map_err(|e| OcrError::Io(e.to_string()))?;
-    cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(err_file).env("OMP_THREAD_LIMIT", "1");
+    cmd.stdin(Stdio::null()).stdout(out(())?).stderr(err_file).env("OMP_THREAD_LIMIT", "1");
     let mut child = if settings.child_memory > 0 {
         // `ulimit -v` through sh: no libc crate needed, and the limit applies to the tool only.
         let mut sh = Command::new("sh");
         sh.arg("-c").arg(format!("ulimit -v {} 2>/dev/null; exec \"$0\" \"$@\"", settings.child_memory / 1024)).arg(cmd.get_program()).args(cmd.get_args());
-        sh.stdin(Stdio::null()).stdout(Stdio::null()).stderr(std::fs::File::create(&err_path).map_err(|e| OcrError::Io(e.to_string()))?).env("OMP_THREAD_LIMIT", "1");
+        sh.stdin(Stdio::null()).stdout(out(())?).stderr(std::fs::File::create(&err_path).map_err(|e| OcrError::Io(e.to_string()))?).env("OMP_THREAD_LIMIT", "1");
         // sh reports a missing program as exit status 127.
         sh.spawn().map_err(|e| spawn_error(e, tool, page))?
     } else {
@@ -321,7 +411,7 @@ fn run(mut cmd: Command, tool: &'static str, page: u32, deadline: Instant, setti
             Err(e) => return Err(OcrError::Failed { page, tool, message: e.to_string() }),
         }
     };
-    if status.success() {
+    if status.success() || status.code().is_some_and(|c| ok_codes.contains(&c)) {
         return Ok(());
     }
     if status.code() == Some(127) {

@@ -21,6 +21,7 @@ pub struct PipelineFile {
 #[derive(Debug, Clone)]
 pub enum StageSpec {
     Extract(ExtractStage),
+    Split(SplitStage),
     Categorize(CategorizeStage),
     Recognize(RecognizeStage),
     Post(PostStage),
@@ -47,6 +48,7 @@ impl<'de> Deserialize<'de> for StageSpec {
         let bad = |e: serde_yaml::Error| D::Error::custom(format!("{name}: {e}"));
         Ok(match name.as_str() {
             "extract" => StageSpec::Extract(serde_yaml::from_value(v).map_err(bad)?),
+            "split" => StageSpec::Split(serde_yaml::from_value(v).map_err(bad)?),
             "categorize" => StageSpec::Categorize(serde_yaml::from_value(v).map_err(bad)?),
             "recognize" => StageSpec::Recognize(serde_yaml::from_value(v).map_err(bad)?),
             "post" => StageSpec::Post(serde_yaml::from_value(v).map_err(bad)?),
@@ -61,6 +63,7 @@ impl StageSpec {
     pub fn name(&self) -> &'static str {
         match self {
             StageSpec::Extract(_) => "extract",
+            StageSpec::Split(_) => "split",
             StageSpec::Categorize(_) => "categorize",
             StageSpec::Recognize(_) => "recognize",
             StageSpec::Post(_) => "post",
@@ -120,6 +123,64 @@ fn default_ocr_languages() -> String { "fra+deu+eng".into() }
 fn default_ocr_dpi() -> u32 { 300 }
 fn default_ocr_timeout() -> u64 { 60 }
 
+/// `split`: where one scanned file holds several documents.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SplitStage {
+    #[serde(default)]
+    pub separators: SeparatorSheets,
+    /// Cut every N pages (inside what separator sheets delimit); 0 = off.
+    #[serde(default)]
+    pub every_pages: u32,
+    /// Cut where the content says a new document starts: a "page 1/N"
+    /// restart, another issuer (VAT id, SIREN/SIRET, IBAN), a new heading.
+    #[serde(default = "yes")]
+    pub auto: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeparatorSheets {
+    /// A blank page separates documents (scanner specks tolerated).
+    #[serde(default = "yes")]
+    pub blank: bool,
+    /// Ink below this share of the page, in percent, is a blank page.
+    #[serde(default = "default_max_ink")]
+    pub max_ink_percent: f32,
+    /// Barcode / QR value of separator sheets (`null`: none); the value
+    /// followed by `:category` also names the next document's category.
+    #[serde(default = "default_barcode")]
+    pub barcode: Option<String>,
+}
+
+impl Default for SeparatorSheets {
+    fn default() -> Self {
+        SeparatorSheets { blank: true, max_ink_percent: default_max_ink(), barcode: default_barcode() }
+    }
+}
+
+impl Default for SplitStage {
+    fn default() -> Self {
+        SplitStage { separators: SeparatorSheets::default(), every_pages: 0, auto: true }
+    }
+}
+
+impl SplitStage {
+    pub fn settings(&self) -> crate::split::SplitSettings {
+        crate::split::SplitSettings {
+            blank_separators: self.separators.blank,
+            max_ink_percent: self.separators.max_ink_percent,
+            barcode: self.separators.barcode.clone(),
+            every_pages: self.every_pages,
+            auto: self.auto && self.every_pages == 0,
+        }
+    }
+}
+
+fn yes() -> bool { true }
+fn default_max_ink() -> f32 { 0.3 }
+fn default_barcode() -> Option<String> { Some("PATCHT".into()) }
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CategorizeStage {
@@ -159,7 +220,7 @@ fn default_post_categories() -> Vec<String> {
     vec!["purchase_invoice".into(), "credit_note".into(), "sales_invoice".into()]
 }
 
-const ORDER: [&str; 4] = ["extract", "categorize", "recognize", "post"];
+const ORDER: [&str; 5] = ["extract", "split", "categorize", "recognize", "post"];
 
 impl PipelineFile {
     /// Stage order and settings; problems located in the pipeline file.
@@ -197,6 +258,18 @@ impl PipelineFile {
                     }
                     if o.page_timeout_secs == 0 {
                         issues.push(doc.issue_at(&format!("stages[{i}].extract.ocr.page_timeout_secs"), "must be at least 1 second"));
+                    }
+                }
+                StageSpec::Split(sp) => {
+                    let at = |k: &str| format!("stages[{i}].split.{k}");
+                    if !(0.0..=20.0).contains(&sp.separators.max_ink_percent) {
+                        issues.push(doc.issue_at(&at("separators.max_ink_percent"), "must be between 0 and 20 (percent of the page; 0.3 tolerates scanner specks)"));
+                    }
+                    if sp.separators.barcode.as_deref().is_some_and(|b| b.trim().is_empty() || b.contains(':')) {
+                        issues.push(doc.issue_at(&at("separators.barcode"), "write the separator sheets' value, e.g. PATCHT (without `:category`), or null for none"));
+                    }
+                    if sp.every_pages > 0 && sp.auto {
+                        issues.push(doc.issue_at(&at("every_pages"), "cutting every N pages and automatic splitting exclude each other: set `auto: false` or `every_pages: 0`"));
                     }
                 }
                 StageSpec::Recognize(r) => {

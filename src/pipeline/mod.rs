@@ -4,6 +4,7 @@
 pub mod definition;
 pub mod runner;
 pub mod site;
+pub mod split_stage;
 pub mod stages;
 
 pub use runner::{process_claimed, Claimed};

@@ -80,6 +80,7 @@ pub async fn process_claimed(c: Claimed, store: &StoreHandle, folders: &Folders,
         match analysis {
             Ok(a) => {
                 source.page_count = Some(a.page_count);
+                source_events.extend(a.events.iter().cloned());
                 documents = records(a, &c.inbox);
             }
             Err(e) => {

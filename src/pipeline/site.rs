@@ -11,7 +11,7 @@ use crate::config::{Issue, Issues, YamlDoc};
 use crate::ledger::{AccountsRules, SupplierDirectory};
 use crate::recognize::{self, CompanyIdentity, RecognizeSettings, Recognizer};
 
-use super::definition::{ExtractStage, PipelineFile, PostStage, StageSpec};
+use super::definition::{ExtractStage, PipelineFile, PostStage, SplitStage, StageSpec};
 
 /// A company's books: identity and posting rules.
 pub struct CompanyRuntime {
@@ -25,6 +25,8 @@ pub struct CompanyRuntime {
 pub struct Pipeline {
     pub name: String,
     pub extract: ExtractStage,
+    /// `None`: every file is one document.
+    pub split: Option<SplitStage>,
     /// `None` when the pipeline stops after extraction.
     pub recognizer: Option<Recognizer>,
     pub post: Option<PostStage>,
@@ -186,6 +188,7 @@ pub fn load_pipeline(file: &Path, name: &str, rules_dir: &Path, identity: Option
     let bad = !found.is_empty();
     issues.extend(found);
     let extract = spec.stage(|s| if let StageSpec::Extract(e) = s { Some(e) } else { None }).cloned().unwrap_or_default();
+    let split = spec.stage(|s| if let StageSpec::Split(p) = s { Some(p) } else { None }).cloned();
     let categorize = spec.stage(|s| if let StageSpec::Categorize(c) = s { Some(c) } else { None });
     let recognize = spec.stage(|s| if let StageSpec::Recognize(r) = s { Some(r) } else { None });
     let post = spec.stage(|s| if let StageSpec::Post(p) = s { Some(p) } else { None }).cloned();
@@ -212,7 +215,7 @@ pub fn load_pipeline(file: &Path, name: &str, rules_dir: &Path, identity: Option
     if bad || (recognize.is_some() && recognizer.is_none()) {
         return None;
     }
-    Some(Pipeline { name: name.to_string(), extract, recognizer, post })
+    Some(Pipeline { name: name.to_string(), extract, split, recognizer, post })
 }
 
 /// Read and parse one rules file, collecting its problems.

@@ -7,13 +7,15 @@ use rust_decimal::Decimal;
 use serde_json::json;
 
 use crate::capture::einvoice::{self, EInvoice};
+use crate::capture::raster::PageScan;
 use crate::capture::{self, CaptureError, Page};
 use crate::config::site::UnknownSuppliers;
 use crate::ledger::{self, InvoiceFacts, InvoiceKind, Posting, UnknownSupplierPolicy};
 use crate::recognize::{Recognition, Recognizer};
+use crate::split::{Segment, SplitPlan};
 use crate::store::EventRecord;
 
-use super::definition::ExtractStage;
+use super::definition::{ExtractStage, SplitStage};
 use super::site::InboxRuntime;
 
 /// A stage that could not do its work on this file: the file goes to
@@ -47,68 +49,143 @@ pub struct DocumentResult {
 
 pub struct Analysis {
     pub page_count: u32,
+    /// The source's own history: what was read, how it was split.
+    pub events: Vec<EventRecord>,
     pub documents: Vec<DocumentResult>,
 }
 
 /// Run the pipeline's stages over one file's bytes.
 pub fn analyze(bytes: &[u8], rt: &InboxRuntime) -> Result<Analysis, StageError> {
-    let (pages, xml, mut events) = capture_stage(bytes, &rt.pipeline.extract)?;
-    let page_count = pages.len().max(1) as u32;
-    let page_numbers: Vec<u32> = if pages.is_empty() { vec![1] } else { pages.iter().map(|p| p.number).collect() };
+    let split = rt.pipeline.split.as_ref();
+    let cap = capture_stage(bytes, &rt.pipeline.extract, split)?;
+    let page_count = cap.pages.len().max(1) as u32;
+    let mut events = cap.events.clone();
 
     let Some(recognizer) = &rt.pipeline.recognizer else {
         let reason = format!("pipeline `{}` has no recognize stage", rt.pipeline.name);
-        events.push(EventRecord::new("review", json!({"reasons": [reason.clone()]})));
-        return Ok(Analysis { page_count, documents: vec![DocumentResult { pages: page_numbers, recognition: None, decision: Decision::Review(vec![reason]), events }] });
+        let review = EventRecord::new("review", json!({"reasons": [reason.clone()]}));
+        let pages = if cap.pages.is_empty() { vec![1] } else { cap.pages.iter().map(|p| p.number).collect() };
+        let doc = DocumentResult { pages, recognition: None, decision: Decision::Review(vec![reason]), events: vec![review] };
+        return Ok(Analysis { page_count, events, documents: vec![doc] });
     };
-    let rec = recognize_with(recognizer, &pages, xml.as_ref());
-    events.push(EventRecord::new("categorized", json!({"category": rec.category, "reason": rec.category_reason})));
-    events.push(EventRecord::new(
-        "recognized",
-        json!({
-            "fields": rec.fields.iter().map(|(k, f)| (k.clone(), json!({"value": f.value, "source": f.source, "confidence": f.confidence}))).collect::<serde_json::Map<_, _>>(),
-            "checks": rec.checks,
-        }),
-    ));
-    let decision = decide(&rec, rt);
-    match &decision {
-        Decision::Review(reasons) => events.push(EventRecord::new("review", json!({"reasons": reasons}))),
-        Decision::Post { posting, .. } => {
-            for note in &posting.notes {
-                events.push(EventRecord::new("note", json!({"message": note})));
-            }
-        }
+    let (plan, docs) = documents(&cap, split, recognizer);
+    if let Some(plan) = &plan {
+        events.push(EventRecord::new("split", json!({"documents": plan.documents, "separators": plan.separators})));
     }
-    Ok(Analysis { page_count, documents: vec![DocumentResult { pages: page_numbers, recognition: Some(rec), decision, events }] })
+    let several = docs.len() > 1;
+    let documents = docs
+        .into_iter()
+        .map(|(segment, rec)| {
+            let mut events = Vec::new();
+            if several {
+                events.push(EventRecord::new("split", json!({"pages": segment.pages, "reason": segment.reason})));
+            }
+            events.push(EventRecord::new("categorized", json!({"category": rec.category, "reason": rec.category_reason})));
+            events.push(EventRecord::new(
+                "recognized",
+                json!({
+                    "fields": rec.fields.iter().map(|(k, f)| (k.clone(), json!({"value": f.value, "source": f.source, "confidence": f.confidence}))).collect::<serde_json::Map<_, _>>(),
+                    "checks": rec.checks,
+                }),
+            ));
+            let decision = decide(&rec, rt);
+            match &decision {
+                Decision::Review(reasons) => events.push(EventRecord::new("review", json!({"reasons": reasons}))),
+                Decision::Post { posting, .. } => {
+                    for note in &posting.notes {
+                        events.push(EventRecord::new("note", json!({"message": note})));
+                    }
+                }
+            }
+            DocumentResult { pages: segment.pages, recognition: Some(rec), decision, events }
+        })
+        .collect();
+    Ok(Analysis { page_count, events, documents })
+}
+
+/// The documents in a captured file, each recognized on its own pages: one
+/// per file without a split stage or for an e-invoice (its XML describes
+/// exactly one document), else as the split stage cuts it.
+pub fn documents(cap: &Captured, split: Option<&SplitStage>, recognizer: &Recognizer) -> (Option<SplitPlan>, Vec<(Segment, Recognition)>) {
+    let whole = || Segment {
+        pages: if cap.pages.is_empty() { vec![1] } else { cap.pages.iter().map(|p| p.number).collect() },
+        category: None,
+        reason: "whole file".into(),
+    };
+    let plan = match (split, &cap.xml) {
+        (Some(s), None) if !cap.pages.is_empty() => Some(super::split_stage::plan(&cap.pages, &cap.scans, s, recognizer)),
+        _ => None,
+    };
+    let segments = match &plan {
+        Some(p) => p.documents.clone(),
+        None => vec![whole()],
+    };
+    let docs = segments
+        .into_iter()
+        .map(|seg| {
+            let pages: Vec<Page> = cap.pages.iter().filter(|p| seg.pages.contains(&p.number)).cloned().collect();
+            let mut rec = if plan.is_some() { super::split_stage::recognize_pages(recognizer, &pages) } else { recognize_with(recognizer, &pages, cap.xml.as_ref()) };
+            if let Some(cat) = &seg.category {
+                rec.category = cat.clone();
+                rec.category_reason = format!("named by the separator sheet's code ({})", seg.reason);
+            }
+            (seg, rec)
+        })
+        .collect();
+    (plan, docs)
 }
 
 /// An e-invoice found in the file, with where it came from.
+#[derive(Clone)]
 pub struct XmlInvoice {
     pub origin: String,
     pub invoice: EInvoice,
 }
 
+/// What capture read from one file.
+#[derive(Clone)]
+pub struct Captured {
+    /// Every page's words (none for a standalone XML file).
+    pub pages: Vec<Page>,
+    /// What the page images showed (ink, barcodes), for the pages analysed.
+    pub scans: Vec<PageScan>,
+    /// The e-invoice, when there is one.
+    pub xml: Option<XmlInvoice>,
+    /// What was read, for the source's history.
+    pub events: Vec<EventRecord>,
+}
+
 /// Capture: the pages' text and, when there is one, the e-invoice (a CII /
 /// UBL file, or the XML inside a Factur-X / ZUGFeRD PDF), with the events
-/// saying what was read. A standalone XML file has no pages.
-pub fn capture_stage(bytes: &[u8], settings: &ExtractStage) -> Result<(Vec<Page>, Option<XmlInvoice>, Vec<EventRecord>), StageError> {
+/// saying what was read. A standalone XML file has no pages. With a split
+/// stage, page images are also searched for separator sheets.
+pub fn capture_stage(bytes: &[u8], settings: &ExtractStage, split: Option<&SplitStage>) -> Result<Captured, StageError> {
     let min_chars = settings.min_chars_per_page;
-    let ocr_settings = settings.ocr_settings();
+    let mut ocr_settings = settings.ocr_settings();
+    if let Some(s) = split {
+        ocr_settings.measure_ink = s.separators.blank;
+        ocr_settings.read_barcodes = s.separators.barcode.is_some();
+    }
     if looks_like_xml(bytes) {
         let invoice = einvoice::parse_einvoice(bytes).map_err(|e| StageError { stage: "extract", message: format!("e-invoice: {e}") })?;
         let ev = EventRecord::new("extracted", json!({"text": "xml", "syntax": invoice.syntax, "profile": invoice.profile}));
-        return Ok((Vec::new(), Some(XmlInvoice { origin: "xml file".into(), invoice }), vec![ev]));
+        return Ok(Captured { pages: Vec::new(), scans: Vec::new(), xml: Some(XmlInvoice { origin: "xml file".into(), invoice }), events: vec![ev] });
     }
-    // An image file (TIFF, JPEG, PNG): every page read by OCR.
     let image = capture::ocr::image_kind(bytes);
-    let (pages, ocr) = match image {
+    let failed = |kind: &str, m: String| StageError { stage: "extract", message: format!("{kind} image: {m}") };
+    let no_text = |pages: &[Page]| pages.iter().all(|p| p.words.iter().map(|w| w.text.chars().count()).sum::<usize>() < min_chars);
+    let (pages, scans, ocr) = match image {
+        // A TIFF (multi-page, G4…) becomes a PDF of its images, read page by page.
+        Some("tiff") => {
+            let pdf = capture::ocr::tiff_to_pdf(bytes, &ocr_settings).map_err(|e| failed("tiff", e.to_string()))?;
+            extract(&pdf, min_chars, &ocr_settings).map_err(|e| failed("tiff", e.message))?
+        }
         Some(kind) => {
-            let failed = |m: String| StageError { stage: "extract", message: format!("{kind} image: {m}") };
-            let pages = capture::ocr::ocr_image(bytes, kind, &ocr_settings, 50).map_err(|e| failed(e.to_string()))?;
-            if pages.iter().all(|p| p.words.iter().map(|w| w.text.chars().count()).sum::<usize>() < min_chars) {
-                return Err(failed("OCR found no text (a blank or unreadable scan?)".into()));
+            let (page, scan) = capture::ocr::ocr_image(bytes, kind, &ocr_settings).map_err(|e| failed(kind, e.to_string()))?;
+            if no_text(std::slice::from_ref(&page)) {
+                return Err(failed(kind, "OCR found no text (a blank or unreadable scan?)".into()));
             }
-            (pages, None)
+            (vec![page], vec![scan], None)
         }
         None => extract(bytes, min_chars, &ocr_settings)?,
     };
@@ -139,7 +216,7 @@ pub fn capture_stage(bytes: &[u8], settings: &ExtractStage) -> Result<(Vec<Page>
             None
         }
     };
-    Ok((pages, xml, events))
+    Ok(Captured { pages, scans, xml, events })
 }
 
 /// Recognition from the text, with the e-invoice's values taking precedence.
@@ -158,24 +235,40 @@ fn looks_like_xml(bytes: &[u8]) -> bool {
     b.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'<')
 }
 
+/// Pages with fewer characters than this may be separator sheets: their
+/// images are searched for barcodes even when they have a text layer.
+const SEPARATOR_MAX_CHARS: usize = 200;
+
 /// The text of every page: the PDF's text layer, and OCR for the pages
 /// whose layer has fewer than `min_chars` characters (scans). A file
-/// without any usable text, even after OCR, is an error. Also returns why
-/// OCR could not help when some pages still have text (a note, not a failure).
-pub fn extract(bytes: &[u8], min_chars: usize, ocr_settings: &capture::ocr::OcrSettings) -> Result<(Vec<Page>, Option<String>), StageError> {
+/// without any usable text, even after OCR, is an error. Also returns what
+/// the page images showed (when the settings ask) and why OCR could not
+/// help when some pages still have text (a note, not a failure).
+pub fn extract(bytes: &[u8], min_chars: usize, ocr_settings: &capture::ocr::OcrSettings) -> Result<(Vec<Page>, Vec<PageScan>, Option<String>), StageError> {
     let err = |e: CaptureError| StageError { stage: "extract", message: e.to_string() };
     let chars = |p: &Page| p.words.iter().map(|w| w.text.chars().count()).sum::<usize>();
     let mut pages = capture::pdf_text::extract_pages(bytes).map_err(err)?;
     let low: Vec<(u32, f64, f64)> = pages.iter().filter(|p| chars(p) < min_chars).map(|p| (p.number, p.width, p.height)).collect();
+    // Sparse pages with a text layer: only their barcodes matter (separator sheets).
+    let sparse: Vec<(u32, f64, f64)> = if ocr_settings.read_barcodes {
+        pages.iter().filter(|p| (min_chars..SEPARATOR_MAX_CHARS).contains(&chars(p))).map(|p| (p.number, p.width, p.height)).collect()
+    } else {
+        Vec::new()
+    };
+    let mut scans = match capture::ocr::scan_pdf_pages(bytes, &sparse, ocr_settings) {
+        Ok(s) => s,
+        Err(e) => return Err(err(CaptureError::Unsupported(format!("looking for separator sheets: {e}")))),
+    };
     if low.is_empty() {
-        return Ok((pages, None));
+        return Ok((pages, scans, None));
     }
     let list = |v: &[u32]| v.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
     let low_numbers: Vec<u32> = low.iter().map(|l| l.0).collect();
     let all_low = low.len() == pages.len();
     match capture::ocr::ocr_sized_pages(bytes, &low, ocr_settings) {
         Ok(ocr_pages) => {
-            for o in ocr_pages {
+            for (o, scan) in ocr_pages {
+                scans.push(scan);
                 if let Some(p) = pages.iter_mut().find(|p| p.number == o.number) {
                     // OCR words replace a page whose text layer is (nearly) empty.
                     if chars(&o) > chars(p) {
@@ -186,10 +279,10 @@ pub fn extract(bytes: &[u8], min_chars: usize, ocr_settings: &capture::ocr::OcrS
             if pages.iter().all(|p| chars(p) < min_chars) {
                 return Err(err(CaptureError::NoText(format!("page(s) {} carry no text layer and OCR found no text", list(&low_numbers)))));
             }
-            Ok((pages, None))
+            Ok((pages, scans, None))
         }
         Err(e) if all_low => Err(err(CaptureError::NoText(format!("page(s) {} carry no text layer and OCR could not read them: {e}", list(&low_numbers))))),
-        Err(e) => Ok((pages, Some(format!("page(s) {} carry no text layer and were not OCR'd: {e}", list(&low_numbers))))),
+        Err(e) => Ok((pages, scans, Some(format!("page(s) {} carry no text layer and were not OCR'd: {e}", list(&low_numbers))))),
     }
 }
 

@@ -40,7 +40,7 @@ mod corpus;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
-mod testutil;
+pub(crate) mod testutil;
 #[cfg(test)]
 mod unseen_tests;
 
