@@ -91,6 +91,15 @@ pub enum Command {
         count: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Also write this many copier scans (JPEG-in-PDF and G4 TIFF, 200/300 dpi, skew, noise).
+        #[arg(long, default_value_t = 0)]
+        scans: usize,
+        /// Also write this many bulk scans of several documents, with and without separator sheets.
+        #[arg(long, default_value_t = 0)]
+        bulk: usize,
+        /// Most documents in a bulk file (2 to 20).
+        #[arg(long, default_value_t = 20)]
+        max_docs: usize,
     },
 }
 
@@ -162,10 +171,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let site = commands::load_site(&config)?;
             commands::history(&site, &source).map(|_| ExitCode::SUCCESS)
         }
-        Command::Samples { out, count, seed } => {
+        Command::Samples { out, count, seed, scans, bulk, max_docs } => {
             let opts = crate::samplegen::GenOptions { out_dir: out.clone(), count, seed, buyer: crate::samplegen::Buyer::demo() };
             let files = crate::samplegen::generate(&opts).context("generating samples")?;
             println!("wrote {} sample files to {}", files.len(), out.display());
+            if scans + bulk > 0 {
+                let copier = crate::samplegen::copier::CopierOptions { out_dir: out.clone(), seed, scans, bulk, max_docs, buyer: crate::samplegen::Buyer::demo() };
+                let files = crate::samplegen::copier::generate(&copier).context("generating copier scans")?;
+                println!("wrote {} scanned files to {}", files.len(), out.display());
+            }
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -426,6 +426,8 @@ fn run_to(mut cmd: Command, tool: &'static str, page: u32, deadline: Instant, se
 fn page_from_tsv(tsv: &str, number: u32, width: f64, height: f64, rotate: u32) -> Page {
     let mut img = (0.0f64, 0.0f64);
     let mut raw: Vec<(f64, f64, f64, f64, f32, String)> = Vec::new();
+    // Tesseract's own line of each word (block, paragraph, line), for the skew.
+    let mut line_of: Vec<(u32, u32, u32)> = Vec::new();
     for line in tsv.lines().skip(1) {
         let f: Vec<&str> = line.splitn(12, '\t').collect();
         if f.len() < 12 {
@@ -441,11 +443,29 @@ fn page_from_tsv(tsv: &str, number: u32, width: f64, height: f64, rotate: u32) -
                     continue;
                 }
                 raw.push((n(6), n(7), n(6) + n(8), n(7) + n(9), (conf / 100.0).clamp(0.0, 1.0) as f32, text.to_string()));
+                line_of.push((n(2) as u32, n(3) as u32, n(4) as u32));
             }
             _ => {}
         }
     }
     let (iw, ih) = if img.0 > 0.0 && img.1 > 0.0 { img } else { (width * 300.0 / 72.0, height * 300.0 / 72.0) };
+    // Small skews: words of one printed line drift up or down across the
+    // page, which would break lines apart downstream. Turn every box back
+    // around the page centre by the median slope of tesseract's lines.
+    if rotate == 0 || rotate == 180 {
+        let slope = skew_slope(&raw, &line_of, iw);
+        if slope.abs() > 0.001 {
+            let (cx, cy) = (iw / 2.0, ih / 2.0);
+            for w in raw.iter_mut() {
+                let (mx, my) = ((w.0 + w.2) / 2.0, (w.1 + w.3) / 2.0);
+                let (dx, dy) = (mx - cx, my - cy);
+                // Rotation by -atan(slope), small-angle exact enough for a few degrees.
+                let (nx, ny) = (cx + dx + dy * slope, cy + dy - dx * slope);
+                let (sx, sy) = (nx - mx, ny - my);
+                *w = (w.0 + sx, w.1 + sy, w.2 + sx, w.3 + sy, w.4, std::mem::take(&mut w.5));
+            }
+        }
+    }
     // Turn boxes upright: rotating the image by `rotate` degrees clockwise.
     let (uw, uh) = if rotate == 90 || rotate == 270 { (ih, iw) } else { (iw, ih) };
     let (pw, ph) = if rotate == 90 || rotate == 270 { (height, width) } else { (width, height) };
@@ -462,28 +482,69 @@ fn page_from_tsv(tsv: &str, number: u32, width: f64, height: f64, rotate: u32) -
             Word { text, bbox: BBox::new(a0 * sx, b0 * sy, a1 * sx, b1 * sy), confidence }
         })
         .collect();
-    reading_order(&mut words);
+    reading_order(&mut words, &line_of);
     Page { number, width: pw, height: ph, words, source: TextSource::Ocr }
 }
 
-/// Top to bottom by visual line (words whose bottoms are within half a word
-/// height of each other), left to right within a line, like born-digital text.
-fn reading_order(words: &mut Vec<Word>) {
-    words.sort_by(|a, b| a.bbox.y1.partial_cmp(&b.bbox.y1).unwrap_or(std::cmp::Ordering::Equal));
-    let mut lines: Vec<(f64, f64, Vec<Word>)> = Vec::new();
-    for w in words.drain(..) {
-        let h = w.bbox.height().max(1.0);
-        match lines.last_mut() {
-            Some((bottom, lh, line)) if (w.bbox.y1 - *bottom).abs() <= 0.5 * h.min(*lh).max(1.0) => line.push(w),
-            _ => lines.push((w.bbox.y1, h, vec![w])),
+/// Median slope (dy/dx) of the baselines of tesseract's lines that span a
+/// fair part of the page; 0 when there are too few to tell.
+fn skew_slope(raw: &[(f64, f64, f64, f64, f32, String)], line_of: &[(u32, u32, u32)], width: f64) -> f64 {
+    let mut lines: std::collections::BTreeMap<(u32, u32, u32), Vec<(f64, f64)>> = Default::default();
+    for (w, key) in raw.iter().zip(line_of) {
+        lines.entry(*key).or_default().push(((w.0 + w.2) / 2.0, w.3));
+    }
+    let mut slopes: Vec<f64> = lines
+        .values()
+        .filter(|pts| pts.len() >= 3)
+        .filter_map(|pts| {
+            let n = pts.len() as f64;
+            let (mx, my) = (pts.iter().map(|p| p.0).sum::<f64>() / n, pts.iter().map(|p| p.1).sum::<f64>() / n);
+            let sxx: f64 = pts.iter().map(|p| (p.0 - mx).powi(2)).sum();
+            let sxy: f64 = pts.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
+            let span = pts.iter().map(|p| p.0).fold(f64::MIN, f64::max) - pts.iter().map(|p| p.0).fold(f64::MAX, f64::min);
+            (span > width * 0.15 && sxx > 0.0).then(|| sxy / sxx)
+        })
+        .filter(|s| s.abs() < 0.1)
+        .collect();
+    if slopes.len() < 3 {
+        return 0.0;
+    }
+    slopes.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    slopes[slopes.len() / 2]
+}
+
+/// Top to bottom by visual line, left to right within a line, like
+/// born-digital text. Tesseract's own lines (`keys`, one per word) are kept
+/// whole: grouping by height alone splits a line where a descender or the
+/// scanner's noise moves a word's box. Lines of different blocks whose
+/// centres are within half a line height share a visual line (a label
+/// in one column, its value in another).
+fn reading_order(words: &mut Vec<Word>, keys: &[(u32, u32, u32)]) {
+    let mut by_line: std::collections::BTreeMap<(u32, u32, u32), Vec<Word>> = Default::default();
+    for (i, w) in words.drain(..).enumerate() {
+        by_line.entry(keys.get(i).copied().unwrap_or((u32::MAX, 0, i as u32))).or_default().push(w);
+    }
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+        v[v.len() / 2]
+    };
+    let mut lines: Vec<(f64, f64, Vec<Word>)> = by_line
+        .into_values()
+        .map(|ws| (median(ws.iter().map(|w| w.bbox.center_y()).collect()), median(ws.iter().map(|w| w.bbox.height().max(1.0)).collect()), ws))
+        .collect();
+    lines.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
+    let mut visual: Vec<(f64, f64, Vec<Word>)> = Vec::new();
+    for (cy, h, ws) in lines {
+        match visual.last_mut() {
+            Some((vy, vh, line)) if (cy - *vy).abs() <= 0.5 * h.max(*vh) => line.extend(ws),
+            _ => visual.push((cy, h, ws)),
         }
     }
-    for (_, _, mut line) in lines {
+    for (_, _, mut line) in visual {
         line.sort_by(|a, b| a.bbox.x0.partial_cmp(&b.bbox.x0).unwrap_or(std::cmp::Ordering::Equal));
         words.extend(line);
     }
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -518,6 +579,24 @@ mod tests {
         let b = p.words[0].bbox;
         // Top-left of the sideways image ends up at the top-right of the upright page.
         assert!((b.x1 - 595.2).abs() < 0.01 && b.y0.abs() < 0.01, "{b:?}");
+    }
+
+    #[test]
+    fn skewed_lines_are_straightened() {
+        // Three lines of four words each, sloping down 2 % to the right (about 1.15°).
+        let mut tsv = String::from("h\n1\t1\t0\t0\t0\t0\t0\t0\t2000\t3000\t-1\t\n");
+        for line in 0..3 {
+            for k in 0..4 {
+                let x = 200 + k * 400;
+                let y = 500 + line * 200 + (x as f64 * 0.02) as i32;
+                tsv.push_str(&format!("5\t1\t1\t1\t{}\t{}\t{x}\t{y}\t150\t40\t90\tW{line}{k}\n", line + 1, k + 1));
+            }
+        }
+        let p = page_from_tsv(&tsv, 1, 480.0, 720.0, 0);
+        let text = p.text();
+        assert_eq!(text, "W00 W01 W02 W03\nW10 W11 W12 W13\nW20 W21 W22 W23", "{text}");
+        let ys: Vec<f64> = p.words.iter().take(4).map(|w| w.bbox.y1).collect();
+        assert!(ys.iter().all(|y| (y - ys[0]).abs() < 0.5), "{ys:?}");
     }
 
     #[test]

@@ -220,9 +220,18 @@ fn factur_x_corpus_invoice() {
 fn dump() {
     let spec = std::env::var("PL_DUMP").unwrap_or_else(|_| "11:0".into());
     let (seed, index) = spec.split_once(':').map(|(a, b)| (a.parse().unwrap_or(11), b.parse().unwrap_or(0))).unwrap_or((11, 0));
-    let sample = samplegen::make(seed, index, &Buyer::demo());
-    std::fs::write(format!("/tmp/{}.pdf", sample.name), &sample.pdf).ok();
-    let pages = extract_pages(&sample.pdf).expect("extract");
+    // PL_DUMP_FILE=path: any file, through capture (OCR included) instead.
+    let pages = match std::env::var("PL_DUMP_FILE") {
+        Ok(path) => {
+            let bytes = std::fs::read(&path).expect("read PL_DUMP_FILE");
+            crate::pipeline::stages::capture_stage(&bytes, &Default::default(), None).expect("capture").pages
+        }
+        Err(_) => {
+            let sample = samplegen::make(seed, index, &Buyer::demo());
+            std::fs::write(format!("/tmp/{}.pdf", sample.name), &sample.pdf).ok();
+            extract_pages(&sample.pdf).expect("extract")
+        }
+    };
     let doc = layout::Doc::build(&pages);
     for p in &doc.pages {
         eprintln!("=== page {} ({}x{}) unit {:.1}", p.number, p.width, p.height, p.unit);
@@ -241,7 +250,9 @@ fn dump() {
         r.vat_breakdown,
         r.checks.iter().filter(|c| !c.passed).collect::<Vec<_>>()
     );
-    eprintln!("{}", serde_json::to_string_pretty(&sample.truth).unwrap_or_default());
+    if std::env::var_os("PL_DUMP_FILE").is_none() {
+        eprintln!("{}", serde_json::to_string_pretty(&samplegen::make(seed, index, &Buyer::demo()).truth).unwrap_or_default());
+    }
 }
 
 /// Development aid: `PL_DUMP=SEED:INDEX PL_LINE=text cargo test --lib

@@ -62,11 +62,63 @@ pub(crate) fn scan_ids(text: &str, registry_labelled: bool) -> Vec<FoundId> {
     // Byte offsets must stay valid: uppercasing non-ASCII can change lengths.
     let up = if up.len() == text.len() { up } else { text.to_string() };
     let mut out: Vec<FoundId> = Vec::new();
-    let free = |out: &Vec<FoundId>, s: usize, e: usize| out.iter().all(|f| e <= f.start || f.end <= s);
+    scan_into(&mut out, &up, registry_labelled);
+    // OCR reads 0 as O, 1 as I or l, 5 as S…: read digit-heavy words again
+    // with those letters as digits. The checksums keep what is real.
+    let digits = ocr_digits(&up);
+    if digits != up {
+        scan_into(&mut out, &digits, registry_labelled);
+    }
+    out.sort_by_key(|f| f.start);
+    out
+}
+
+/// `text` with letters OCR confuses with digits turned into those digits,
+/// inside words that are mostly digits (a leading country code such as
+/// `FR`, `DE` or `CHE` is kept). Same length, byte for byte.
+fn ocr_digits(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let digit = |c: char| match c {
+            'O' | 'o' | 'D' | 'Q' => Some('0'),
+            'I' | 'l' | 'L' | '|' => Some('1'),
+            'Z' => Some('2'),
+            'S' => Some('5'),
+            'G' => Some('6'),
+            'B' => Some('8'),
+            _ => None,
+        };
+        let lead = word.bytes().take_while(u8::is_ascii_uppercase).count();
+        // Country codes: two letters, or CHE / ATU (the rest may be misread digits).
+        let keep = match lead {
+            0 | 1 => 0,
+            _ if word.starts_with("CHE") || word.starts_with("ATU") => 3,
+            // Two misreadable letters in front ("OL12") are digits, not a country.
+            _ if word.chars().take(2).all(|c| digit(c).is_some()) => 0,
+            _ => 2,
+        };
+        let body = &word[keep..];
+        let has_digit = body.bytes().any(|b| b.is_ascii_digit());
+        let all_confusable = body.chars().all(|c| c.is_ascii_digit() || !c.is_alphanumeric() || digit(c).is_some());
+        if !has_digit || !all_confusable || body.chars().filter(|c| c.is_alphanumeric()).count() < 3 {
+            out.push_str(word);
+            continue;
+        }
+        out.push_str(&word[..keep]);
+        out.extend(body.chars().map(|c| digit(c).unwrap_or(c)));
+    }
+    out
+}
+
+fn scan_into(out: &mut Vec<FoundId>, up: &str, registry_labelled: bool) {
+    let free = |out: &[FoundId], s: usize, e: usize| out.iter().all(|f| e <= f.start || f.end <= s);
 
     for m in IBAN_START.find_iter(&up) {
         if let Some((end, value)) = read_iban(&up, m.start()) {
-            if free(&out, m.start(), end) {
+            if free(out, m.start(), end) {
                 out.push(FoundId { kind: IdKind::Iban, value, start: m.start(), end });
             }
         }
@@ -74,12 +126,12 @@ pub(crate) fn scan_ids(text: &str, registry_labelled: bool) -> Vec<FoundId> {
     for c in FR_VAT.captures_iter(&up) {
         let m = c.get(0).expect("m");
         let value = compact_id(m.as_str());
-        if free(&out, m.start(), m.end()) && fr_vat_valid(&value) {
+        if free(out, m.start(), m.end()) && fr_vat_valid(&value) {
             out.push(FoundId { kind: IdKind::VatId, value, start: m.start(), end: m.end() });
         }
     }
     for m in EU_VAT.find_iter(&up) {
-        if free(&out, m.start(), m.end()) {
+        if free(out, m.start(), m.end()) {
             let mut value = compact_id(m.as_str());
             for suffix in ["MWST", "TVA", "IVA"] {
                 if value.starts_with("CHE") && value.ends_with(suffix) {
@@ -92,15 +144,13 @@ pub(crate) fn scan_ids(text: &str, registry_labelled: bool) -> Vec<FoundId> {
     if registry_labelled {
         for m in DIGIT_RUN.find_iter(&up) {
             let digits = compact_id(m.as_str());
-            if !free(&out, m.start(), m.end()) || !luhn(&digits) {
+            if !free(out, m.start(), m.end()) || !luhn(&digits) {
                 continue;
             }
             let kind = if digits.len() == 14 { IdKind::Siret } else { IdKind::Siren };
             out.push(FoundId { kind, value: digits, start: m.start(), end: m.end() });
         }
     }
-    out.sort_by_key(|f| f.start);
-    out
 }
 
 /// Known IBAN lengths; other countries are read up to 34 characters.
@@ -264,6 +314,16 @@ mod tests {
         assert_eq!((f[0].kind, f[0].value.as_str()), (IdKind::Siren, "123456782"));
         let f = scan_ids("MWST CHE-123.456.789 MWST", false);
         assert_eq!(f[0].value, "CHE123456789");
+    }
+
+    #[test]
+    fn ocr_confusions_in_ids_are_read_through_their_checksums() {
+        let f = scan_ids("N° TVA : FRO1904518271", false);
+        assert_eq!(f[0].value, "FR01904518271");
+        let f = scan_ids("IBAN FR76 3OOO 6OOO Oll2 3456 7890 189", false);
+        assert_eq!(f.iter().map(|f| f.value.as_str()).collect::<Vec<_>>(), ["FR7630006000011234567890189"]);
+        // A word that is mostly letters is left alone.
+        assert_eq!(ocr_digits("BOIS SOLO 12"), "BOIS SOLO 12");
     }
 
     #[test]

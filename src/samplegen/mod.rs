@@ -10,6 +10,7 @@
 //! are `Decimal` with explicit rounding.
 
 mod catalog;
+pub mod copier;
 mod fmt;
 pub(crate) mod ids;
 mod invoice;
@@ -18,6 +19,7 @@ mod layouts;
 mod metrics;
 mod pdf;
 mod rng;
+pub mod scan;
 mod suppliers;
 #[cfg(test)]
 mod tests;
