@@ -142,3 +142,27 @@ fn a_tiff_that_lies_about_its_size_fails_with_a_reason() {
     assert!(o["reason"].as_str().unwrap().contains("tiff image"), "{o}");
     assert!(site.files("failed").iter().any(|f| f.to_string_lossy().ends_with("liar.tif.reason.txt")));
 }
+
+#[test]
+fn an_xml_entity_bomb_fails_fast_with_its_reason() {
+    // "Billion laughs": ten levels of ten references each.
+    let mut xml = String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n<!ENTITY lol \"lol\">\n");
+    for i in 1..10 {
+        let prev = if i == 1 { "lol".to_string() } else { format!("lol{}", i - 1) };
+        xml.push_str(&format!("<!ENTITY lol{i} \"{}\">\n", format!("&{prev};").repeat(10)));
+    }
+    xml.push_str("]>\n<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\"><ID>&lol9;</ID></Invoice>\n");
+    let site = Site::new(1500, 0);
+    let dir = tempfile::tempdir().unwrap();
+    let bomb = dir.path().join("lol.xml");
+    std::fs::write(&bomb, xml).unwrap();
+    let good = Generated::eur(1, 22);
+    let out = site.cli(&["process", "--config", site.config.to_str().unwrap(), "--json", bomb.to_str().unwrap(), good.pdfs[0].to_str().unwrap()]);
+    let objs: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let o = objs.iter().find(|o| o["file"] == "lol.xml").expect("a result for the bomb");
+    assert_eq!(o["state"], "failed", "{o}");
+    let reason = o["reason"].as_str().unwrap().to_lowercase();
+    assert!(reason.contains("doctype") || reason.contains("entit"), "{reason}");
+    assert!(site.files("failed").iter().any(|f| f.to_string_lossy().ends_with("lol.xml.reason.txt")));
+    assert_eq!(objs.iter().find(|o| o["file"] != "lol.xml").unwrap()["state"], "posted", "the invoice beside it is unaffected");
+}
