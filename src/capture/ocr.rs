@@ -268,21 +268,73 @@ fn page_dpi(width: f64, height: f64, settings: &OcrSettings) -> Option<f64> {
 fn ocr_one(pdf: &Path, dir: &Path, number: u32, width: f64, height: f64, langs: &str, osd: bool, settings: &OcrSettings) -> Result<(Page, PageScan), OcrError> {
     let deadline = Instant::now() + settings.page_timeout;
     let raster = render_page(pdf, dir, number, width, height, deadline, settings)?;
-    let scan = scan_raster(&raster, number, deadline, settings, dir)?;
+    let mut scan = PageScan { number, ..Default::default() };
+    if settings.measure_ink {
+        let bytes = std::fs::read(&raster).map_err(|e| OcrError::Io(format!("reading page {number}'s image: {e}")))?;
+        scan.ink_percent = read_pgm(&bytes).map(|g| ink_percent(&g));
+    }
+    let mut tsv = recognize_raster(&raster, number, langs, 0, deadline, settings, dir)?;
+    let mut rotate = 0;
+    // Orientation detection costs about half a recognition: only pages that
+    // read badly upright (sideways or upside down) pay for it, then are
+    // read again with automatic orientation and their boxes turned upright.
+    if osd && reads_badly(&tsv) {
+        if let Some(r) = detect_rotation(&raster, number, deadline, settings, dir) {
+            rotate = r;
+            tsv = recognize_raster(&raster, number, langs, r, deadline, settings, dir)?;
+        }
+    }
+    let page = page_from_tsv(&tsv, number, width, height, rotate);
+    // Separator sheets carry a code and next to no text: other pages are not searched.
+    if settings.read_barcodes && page.words.len() < SEPARATOR_MAX_WORDS {
+        scan.barcodes = barcodes(&raster, number, deadline, settings, dir)?.into_iter().map(|(_, v)| v).collect();
+    }
+    let _ = std::fs::remove_file(&raster);
+    Ok((page, scan))
+}
 
-    // Orientation: a page scanned sideways or upside down is recognized
-    // with automatic orientation (psm 1) and its boxes turned upright.
-    let rotate = if osd { detect_rotation(&raster, number, deadline, settings, dir).unwrap_or(0) } else { 0 };
+/// A page with more words than this is a document page, not a separator sheet.
+const SEPARATOR_MAX_WORDS: usize = 40;
+
+/// Tesseract's words (TSV) of a rendered page; `rotate` ≠ 0 asks for
+/// automatic orientation (psm 1).
+#[allow(clippy::too_many_arguments)]
+fn recognize_raster(raster: &Path, number: u32, langs: &str, rotate: u32, deadline: Instant, settings: &OcrSettings, dir: &Path) -> Result<String, OcrError> {
     let out_base = dir.join(format!("t{number}"));
     let mut cmd = Command::new("tesseract");
-    cmd.arg(&raster)
+    cmd.arg(raster)
         .arg(&out_base)
         .args(["-l", langs, "--psm", if rotate == 0 { "3" } else { "1" }, "-c", "tessedit_create_tsv=1", "-c", "tessedit_create_txt=0"]);
     run(cmd, "tesseract", number, deadline, settings, dir)?;
-    let tsv = std::fs::read_to_string(out_base.with_extension("tsv"))
-        .map_err(|e| OcrError::Failed { page: number, tool: "tesseract", message: format!("no TSV output: {e}") })?;
-    let _ = std::fs::remove_file(&raster);
-    Ok((page_from_tsv(&tsv, number, width, height, rotate), scan))
+    std::fs::read_to_string(out_base.with_extension("tsv")).map_err(|e| OcrError::Failed { page: number, tool: "tesseract", message: format!("no TSV output: {e}") })
+}
+
+/// Upright text reads with high confidence (about 90 on average); the same
+/// page upside down averages about 60, half its words below 60. A page
+/// turned sideways may read well, but its words come out taller than wide.
+fn reads_badly(tsv: &str) -> bool {
+    let mut confs = Vec::new();
+    let (mut long, mut tall) = (0usize, 0usize);
+    for l in tsv.lines().skip(1) {
+        let f: Vec<&str> = l.splitn(12, '\t').collect();
+        if f.len() < 12 || f[0] != "5" || f[11].trim().is_empty() {
+            continue;
+        }
+        let n = |i: usize| f[i].trim().parse::<f64>().unwrap_or(-1.0);
+        if n(10) >= 0.0 {
+            confs.push(n(10));
+        }
+        if f[11].trim().chars().count() >= 4 {
+            long += 1;
+            tall += (n(9) > n(8)) as usize;
+        }
+    }
+    if confs.len() < 5 {
+        return false;
+    }
+    let mean = confs.iter().sum::<f64>() / confs.len() as f64;
+    let good = confs.iter().filter(|c| **c >= 60.0).count() as f64 / confs.len() as f64;
+    mean < 75.0 || good < 0.75 || tall * 2 > long
 }
 
 /// Render one page to a grayscale PGM (uncompressed: tesseract and zbarimg
