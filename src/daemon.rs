@@ -37,7 +37,7 @@ pub async fn run(site: Arc<Site>, shutdown: impl Future<Output = ()>) -> Result<
 
     let mut watchers = Vec::new();
     for rt in &site.inboxes {
-        watchers.push(tokio::spawn(watcher::watch_inbox(rt.clone(), work_tx.clone(), queued.clone(), stop_rx.clone())));
+        watchers.push(tokio::spawn(watcher::watch_inbox(rt.clone(), work_tx.clone(), queued.clone(), stop_rx.clone(), site.folders.archive.join("duplex-halves"))));
     }
     drop(work_tx);
 

@@ -6,7 +6,7 @@ set -euo pipefail
 
 # Debian packages: poppler-utils (pdftoppm renders scanned pages for OCR;
 # pdftotext is the benchmark's reference),
-# qpdf (encrypts a fixture in the tests), tesseract with fra/deu/eng (OCR)
+# qpdf (collates duplex pairs; encrypts a fixture in the tests), tesseract with fra/deu/eng (OCR)
 # and osd (orientation of pages scanned sideways or upside down),
 # zbar-tools (zbarimg reads separator sheets' barcodes and QR codes),
 # libtiff-tools (tiff2pdf turns multi-page TIFF scans into PDF pages).

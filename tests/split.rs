@@ -70,3 +70,48 @@ fn bulk_scans_are_cut_into_their_documents() {
     let stored: i64 = db.query_row("SELECT count(*) FROM documents", [], |r| r.get(0)).unwrap();
     assert_eq!(stored as usize, documents);
 }
+
+/// A copier without a duplex feeder: the fronts, then the stack turned over
+/// (last back first). Invoice A is printed on both sides of one sheet, B and
+/// C on one side each. The daemon collates the halves, drops the blank
+/// backs, and keeps the halves.
+#[test]
+fn a_duplex_pair_is_collated_and_its_blank_backs_dropped() {
+    use std::path::Path;
+    use std::process::Command;
+    let sample = |n: &str| Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/invoices").join(n);
+    let work = tempfile::tempdir().unwrap();
+    let w = |n: &str| work.path().join(n);
+    // A blank page (a scanned empty back: no text, no ink).
+    let blank = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\ntrailer << /Size 4 /Root 1 0 R >>\n%%EOF\n";
+    std::fs::write(w("blank.pdf"), blank).unwrap();
+    let (a, b, c) = (sample("inv-0001-din-en.pdf"), sample("inv-0002-utility-fr.pdf"), sample("inv-0003-letter-fr.pdf"));
+    let qpdf = |args: Vec<&std::ffi::OsStr>| assert!(Command::new("qpdf").args(args).status().unwrap().success());
+    qpdf(vec!["--empty".as_ref(), "--pages".as_ref(), a.as_os_str(), "1".as_ref(), b.as_os_str(), "1".as_ref(), c.as_os_str(), "1".as_ref(), "--".as_ref(), w("fronts.pdf").as_os_str()]);
+    let blank_path = w("blank.pdf");
+    qpdf(vec!["--empty".as_ref(), "--pages".as_ref(), blank_path.as_os_str(), blank_path.as_os_str(), a.as_os_str(), "2".as_ref(), "--".as_ref(), w("backs.pdf").as_os_str()]);
+
+    let site = Site::new(800, 0);
+    let pipeline = site.path("pipelines/purchase-invoices.yaml");
+    let yaml = std::fs::read_to_string(&pipeline).unwrap().replace("      auto: true ", "      duplex: {fronts_suffix: _front, backs_suffix: _back, backs_reversed: true, wait_secs: 300}\n      auto: true ");
+    std::fs::write(&pipeline, yaml).unwrap();
+    let check = site.cli(&["check", "--config", site.config.to_str().unwrap()]);
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+
+    let daemon = support::Daemon::start(&site);
+    // The backs arrive first; the fronts a moment later.
+    std::fs::copy(w("backs.pdf"), site.inbox().join("SCN_0007_back.pdf")).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    std::fs::copy(w("fronts.pdf"), site.inbox().join("SCN_0007_front.pdf")).unwrap();
+    support::wait_until("the collated file is archived", 180, || site.files("archive").iter().any(|f| f.to_string_lossy().ends_with("SCN_0007.duplex.pdf")));
+    let log = daemon.log_text();
+    assert_eq!(daemon.stop().code(), Some(0), "{log}");
+
+    let halves = support::files_in(&site.path("archive/duplex-halves"));
+    assert_eq!(halves.len(), 2, "both halves kept: {halves:?}");
+    let db = site.db();
+    let pages: Vec<String> = db.prepare("SELECT pages FROM documents ORDER BY id").unwrap().query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+    assert_eq!(pages, ["[1,2]", "[3]", "[5]"], "A on both sides of sheet 1, B and C alone; blank backs in no document");
+    let split: String = db.query_row("SELECT detail FROM events WHERE kind = 'split' AND document_id IS NULL", [], |r| r.get(0)).unwrap();
+    assert!(split.contains("blank back side"), "{split}");
+}

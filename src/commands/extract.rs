@@ -37,7 +37,8 @@ pub fn run(file: &Path, config: Option<&Path>) -> Result<ExitCode> {
             &builtin
         }
     };
-    let (plan, docs) = stages::documents(&cap, split.as_ref(), recognizer);
+    let collated = file.file_name().is_some_and(|n| n.to_string_lossy().contains(crate::intake::duplex::COLLATED_MARKER));
+    let (plan, docs) = stages::documents(&cap, split.as_ref(), recognizer, collated);
     let documents: Vec<_> = docs
         .iter()
         .map(|(segment, rec)| {

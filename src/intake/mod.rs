@@ -1,6 +1,7 @@
 //! Intake: the edge that waits on the world's files. Watches inboxes,
 //! decides when a file is complete, claims it into the spool.
 
+pub mod duplex;
 pub mod ready;
 pub mod spool;
 pub mod watcher;

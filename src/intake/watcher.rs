@@ -3,7 +3,7 @@
 //! readiness check before a file is handed to the workers.
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -11,19 +11,23 @@ use notify::{RecursiveMode, Watcher};
 use tokio::sync::{mpsc, watch};
 
 use crate::config::site::WatchMode;
+use crate::pipeline::definition::DuplexStage;
 use crate::pipeline::InboxRuntime;
 
+use super::duplex;
 use super::ready::{is_ignored, observe, Observation, Verdict};
 use super::Work;
 
 /// Paths handed to the workers and not yet claimed: not offered twice.
 pub type Queued = Arc<Mutex<HashSet<PathBuf>>>;
 
+/// `halves_dir`: where the two halves of a collated duplex pair are kept.
 pub async fn watch_inbox(
     rt: Arc<InboxRuntime>,
     work: mpsc::UnboundedSender<Work>,
     queued: Queued,
     mut stop: watch::Receiver<bool>,
+    halves_dir: PathBuf,
 ) {
     let stability = Duration::from_millis(rt.inbox.stability_ms);
     let (ev_tx, mut ev_rx) = mpsc::unbounded_channel::<()>();
@@ -51,6 +55,9 @@ pub async fn watch_inbox(
     let mut check_tick = tokio::time::interval((stability / 4).clamp(Duration::from_millis(50), Duration::from_millis(500)));
     check_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut candidates: HashMap<PathBuf, Observation> = HashMap::new();
+    // Complete halves of duplex pairs waiting for their partner, since when.
+    let mut halves: HashMap<PathBuf, Instant> = HashMap::new();
+    let duplex = rt.pipeline.split.as_ref().and_then(|s| s.duplex.clone());
     tracing::info!(inbox = %rt.name, path = %rt.path.display(), mode = if native.is_some() { "native" } else { "poll" }, "watching");
 
     loop {
@@ -71,6 +78,17 @@ pub async fn watch_inbox(
                     Some((_, Verdict::Ready)) => { ready.push(path.clone()); false }
                 });
                 for path in ready {
+                    if let Some(d) = &duplex {
+                        if !duplex_ready(&path, d, &mut halves, &halves_dir, &rt.name, now) {
+                            // Held (or collated): look at it again later.
+                            if path.exists() {
+                                if let Some((obs, _)) = observe(&path, None, stability, now) {
+                                    candidates.insert(path, obs);
+                                }
+                            }
+                            continue;
+                        }
+                    }
                     if queued.lock().unwrap().insert(path.clone()) {
                         let _ = work.send(Work::Ready(path, rt.clone()));
                     }
@@ -82,6 +100,39 @@ pub async fn watch_inbox(
         }
     }
     drop(native);
+}
+
+/// Whether a complete file may be processed now. A duplex half waits for
+/// its partner; when both are complete they are collated into a new file
+/// of the inbox (processed like any other) and `false` is returned. A half
+/// alone for longer than `wait_secs`, or a pair that cannot be collated, is
+/// processed as it is: nothing is lost.
+fn duplex_ready(path: &Path, d: &DuplexStage, halves: &mut HashMap<PathBuf, Instant>, halves_dir: &Path, inbox: &str, now: Instant) -> bool {
+    let Some(other) = duplex::partner(path, d) else { return true };
+    let since = *halves.entry(path.to_path_buf()).or_insert(now);
+    if halves.contains_key(&other) {
+        let is_fronts = path.file_name().and_then(|n| n.to_str()).and_then(|n| duplex::half_of(n, d)).is_some_and(|(_, h)| h == duplex::Half::Fronts);
+        let (fronts, backs) = if is_fronts { (path.to_path_buf(), other.clone()) } else { (other.clone(), path.to_path_buf()) };
+        halves.remove(&other);
+        halves.remove(path);
+        return match duplex::collate(&fronts, &backs, d, halves_dir) {
+            Ok(out) => {
+                tracing::info!(inbox, fronts = %fronts.display(), backs = %backs.display(), collated = %out.display(), "duplex pair collated");
+                false
+            }
+            Err(e) => {
+                tracing::warn!(inbox, file = %path.display(), error = format!("{e:#}"), "duplex pair not collated; both halves are processed as they are");
+                halves.insert(other, Instant::now() - Duration::from_secs(d.wait_secs + 1));
+                true
+            }
+        };
+    }
+    if now.duration_since(since) >= Duration::from_secs(d.wait_secs) {
+        tracing::warn!(inbox, file = %path.display(), "duplex half without its partner after {} s: processed alone", d.wait_secs);
+        halves.remove(path);
+        return true;
+    }
+    false
 }
 
 fn list(rt: &InboxRuntime, candidates: &mut HashMap<PathBuf, Observation>, queued: &Queued, stability: Duration) {

@@ -136,7 +136,38 @@ pub struct SplitStage {
     /// restart, another issuer (VAT id, SIREN/SIRET, IBAN), a new heading.
     #[serde(default = "yes")]
     pub auto: bool,
+    /// Collate a fronts file and a backs file of the inbox into one.
+    #[serde(default)]
+    pub duplex: Option<DuplexStage>,
 }
+
+/// Duplex by two passes: `NAME_front.pdf` + `NAME_back.pdf` → `NAME.duplex.pdf`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DuplexStage {
+    /// File name ending (before `.pdf`) of the front sides.
+    #[serde(default = "default_fronts")]
+    pub fronts_suffix: String,
+    /// File name ending of the back sides.
+    #[serde(default = "default_backs")]
+    pub backs_suffix: String,
+    /// The turned-over stack is scanned last page first.
+    #[serde(default = "yes")]
+    pub backs_reversed: bool,
+    /// A half whose partner has not arrived after this long is processed alone.
+    #[serde(default = "default_duplex_wait")]
+    pub wait_secs: u64,
+}
+
+impl Default for DuplexStage {
+    fn default() -> Self {
+        DuplexStage { fronts_suffix: default_fronts(), backs_suffix: default_backs(), backs_reversed: true, wait_secs: default_duplex_wait() }
+    }
+}
+
+fn default_fronts() -> String { "_front".into() }
+fn default_backs() -> String { "_back".into() }
+fn default_duplex_wait() -> u64 { 900 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -161,18 +192,20 @@ impl Default for SeparatorSheets {
 
 impl Default for SplitStage {
     fn default() -> Self {
-        SplitStage { separators: SeparatorSheets::default(), every_pages: 0, auto: true }
+        SplitStage { separators: SeparatorSheets::default(), every_pages: 0, auto: true, duplex: None }
     }
 }
 
 impl SplitStage {
-    pub fn settings(&self) -> crate::split::SplitSettings {
+    /// The split settings for one file; `collated`: a duplex pair's collated file.
+    pub fn settings(&self, collated: bool) -> crate::split::SplitSettings {
         crate::split::SplitSettings {
             blank_separators: self.separators.blank,
             max_ink_percent: self.separators.max_ink_percent,
             barcode: self.separators.barcode.clone(),
             every_pages: self.every_pages,
             auto: self.auto && self.every_pages == 0,
+            duplex: collated,
         }
     }
 }
@@ -267,6 +300,12 @@ impl PipelineFile {
                     }
                     if sp.separators.barcode.as_deref().is_some_and(|b| b.trim().is_empty() || b.contains(':')) {
                         issues.push(doc.issue_at(&at("separators.barcode"), "write the separator sheets' value, e.g. PATCHT (without `:category`), or null for none"));
+                    }
+                    if let Some(d) = &sp.duplex {
+                        let bad = |v: &str| v.is_empty() || v.contains(['/', '.']);
+                        if bad(&d.fronts_suffix) || bad(&d.backs_suffix) || d.fronts_suffix.eq_ignore_ascii_case(&d.backs_suffix) {
+                            issues.push(doc.issue_at(&at("duplex"), "fronts_suffix and backs_suffix must be two different name endings without `/` or `.`, e.g. _front and _back"));
+                        }
                     }
                     if sp.every_pages > 0 && sp.auto {
                         issues.push(doc.issue_at(&at("every_pages"), "cutting every N pages and automatic splitting exclude each other: set `auto: false` or `every_pages: 0`"));

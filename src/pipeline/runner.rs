@@ -76,7 +76,8 @@ pub async fn process_claimed(c: Claimed, store: &StoreHandle, folders: &Folders,
         source_events.push(EventRecord::new("duplicate", json!({"of_source": of, "sha256": sha256})));
     } else {
         let rt = c.inbox.clone();
-        let analysis = tokio::task::spawn_blocking(move || run_stages(&bytes, &rt)).await?;
+        let collated = c.original_name.contains(crate::intake::duplex::COLLATED_MARKER);
+        let analysis = tokio::task::spawn_blocking(move || run_stages(&bytes, &rt, collated)).await?;
         match analysis {
             Ok(a) => {
                 source.page_count = Some(a.page_count);
@@ -178,8 +179,8 @@ fn with_stored(events: &[EventRecord], path: &str) -> Vec<EventRecord> {
 
 /// Stages behind a panic guard: a bug on one hostile file must not take
 /// the worker down.
-fn run_stages(bytes: &[u8], rt: &InboxRuntime) -> Result<Analysis, StageError> {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| analyze(bytes, rt))) {
+fn run_stages(bytes: &[u8], rt: &InboxRuntime, collated: bool) -> Result<Analysis, StageError> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| analyze(bytes, rt, collated))) {
         Ok(r) => r,
         Err(p) => {
             let msg = p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_default();

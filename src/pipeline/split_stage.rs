@@ -13,8 +13,8 @@ use super::definition::SplitStage;
 /// trusted to tell two documents apart.
 const NUMBER_CONFIDENCE: f32 = 0.7;
 
-pub fn plan(pages: &[Page], scans: &[PageScan], stage: &SplitStage, recognizer: &Recognizer) -> SplitPlan {
-    let settings = stage.settings();
+pub fn plan(pages: &[Page], scans: &[PageScan], stage: &SplitStage, recognizer: &Recognizer, collated: bool) -> SplitPlan {
+    let settings = stage.settings(collated);
     let signals: Vec<PageSignals> = pages
         .iter()
         .map(|page| {

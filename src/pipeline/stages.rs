@@ -55,7 +55,8 @@ pub struct Analysis {
 }
 
 /// Run the pipeline's stages over one file's bytes.
-pub fn analyze(bytes: &[u8], rt: &InboxRuntime) -> Result<Analysis, StageError> {
+/// `collated`: the file is a duplex pair collated by intake (its even pages are back sides).
+pub fn analyze(bytes: &[u8], rt: &InboxRuntime, collated: bool) -> Result<Analysis, StageError> {
     let split = rt.pipeline.split.as_ref();
     let cap = capture_stage(bytes, &rt.pipeline.extract, split)?;
     let page_count = cap.pages.len().max(1) as u32;
@@ -68,7 +69,7 @@ pub fn analyze(bytes: &[u8], rt: &InboxRuntime) -> Result<Analysis, StageError> 
         let doc = DocumentResult { pages, recognition: None, decision: Decision::Review(vec![reason]), events: vec![review] };
         return Ok(Analysis { page_count, events, documents: vec![doc] });
     };
-    let (plan, docs) = documents(&cap, split, recognizer);
+    let (plan, docs) = documents(&cap, split, recognizer, collated);
     if let Some(plan) = &plan {
         events.push(EventRecord::new("split", json!({"documents": plan.documents, "separators": plan.separators})));
     }
@@ -106,14 +107,14 @@ pub fn analyze(bytes: &[u8], rt: &InboxRuntime) -> Result<Analysis, StageError> 
 /// The documents in a captured file, each recognized on its own pages: one
 /// per file without a split stage or for an e-invoice (its XML describes
 /// exactly one document), else as the split stage cuts it.
-pub fn documents(cap: &Captured, split: Option<&SplitStage>, recognizer: &Recognizer) -> (Option<SplitPlan>, Vec<(Segment, Recognition)>) {
+pub fn documents(cap: &Captured, split: Option<&SplitStage>, recognizer: &Recognizer, collated: bool) -> (Option<SplitPlan>, Vec<(Segment, Recognition)>) {
     let whole = || Segment {
         pages: if cap.pages.is_empty() { vec![1] } else { cap.pages.iter().map(|p| p.number).collect() },
         category: None,
         reason: "whole file".into(),
     };
     let plan = match (split, &cap.xml) {
-        (Some(s), None) if !cap.pages.is_empty() => Some(super::split_stage::plan(&cap.pages, &cap.scans, s, recognizer)),
+        (Some(s), None) if !cap.pages.is_empty() => Some(super::split_stage::plan(&cap.pages, &cap.scans, s, recognizer, collated)),
         _ => None,
     };
     let segments = match &plan {

@@ -23,6 +23,9 @@ pub struct SplitSettings {
     pub every_pages: u32,
     /// Cut where the content says a new document starts.
     pub auto: bool,
+    /// The file is a collated duplex pair: a blank even page is a blank
+    /// back side, dropped without cutting.
+    pub duplex: bool,
 }
 
 /// A separator code read on a page: the sheet's value, and the category it names.
@@ -108,6 +111,10 @@ pub fn plan(pages: &[PageSignals], s: &SplitSettings) -> SplitPlan {
     // Pages between two separators, with the category and reason that opened the group.
     let mut groups: Vec<(Vec<&PageSignals>, Option<String>, String)> = vec![(Vec::new(), None, "first page".into())];
     for p in pages {
+        if s.duplex && p.blank && p.number % 2 == 0 {
+            separators.push((p.number, "blank back side".to_string()));
+            continue;
+        }
         let sep = if let (Some(code), Some(value)) = (&p.separator, &s.barcode) {
             Some((code.category.clone(), format!("separator sheet (barcode {value}{})", code.category.as_ref().map(|c| format!(":{c}")).unwrap_or_default())))
         } else if s.blank_separators && p.blank {

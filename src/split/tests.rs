@@ -2,7 +2,7 @@ use super::*;
 use crate::recognize::testutil::{page_from_text, Layout};
 
 fn settings() -> SplitSettings {
-    SplitSettings { blank_separators: true, max_ink_percent: 0.3, barcode: Some("PATCHT".into()), every_pages: 0, auto: true }
+    SplitSettings { blank_separators: true, max_ink_percent: 0.3, barcode: Some("PATCHT".into()), every_pages: 0, auto: true, duplex: false }
 }
 
 fn sig(number: u32) -> PageSignals {
@@ -145,4 +145,17 @@ fn blankness_from_ink_and_words() {
     assert!(!is_blank(&empty, Some(&inked), 0.3), "ink OCR could not read is not blank");
     let text = page_from_text(1, "Conditions generales de vente");
     assert!(!is_blank(&text, Some(&specks), 0.3));
+}
+
+#[test]
+fn blank_back_sides_of_a_duplex_file_are_dropped_without_cutting() {
+    // Sheets: [1|2 blank] [3|4] [5 blank|6 blank] = separator sheet, [7|8 blank].
+    let mut pages: Vec<PageSignals> = (1..=8).map(sig).collect();
+    for i in [1, 4, 5, 7] {
+        pages[i].blank = true;
+    }
+    let p = plan(&pages, &SplitSettings { duplex: true, auto: false, ..settings() });
+    assert_eq!(pages_of(&p), vec![vec![1, 3, 4], vec![7]]);
+    assert!(p.separators.contains(&(2, "blank back side".to_string())));
+    assert!(p.separators.iter().any(|s| s.0 == 5 && s.1.contains("blank separator")));
 }
