@@ -26,16 +26,18 @@ pub(crate) struct FoundId {
     pub end: usize,
 }
 
-static IBAN_START: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b[A-Z]{2}[0-9]{2}[ \u{a0}]?[A-Z0-9]{4}").expect("iban"));
-static FR_VAT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bFR[\s.-]?([0-9A-HJ-NP-Z]{2})[\s.-]?([0-9]{3})[\s.]?([0-9]{3})[\s.]?([0-9]{3})\b").expect("fr vat"));
+static IBAN_START: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b[A-Z]{2}[ \u{a0}]?[0-9]{2}[ \u{a0}]?[A-Z0-9]{4}").expect("iban"));
+// A separator may stand between any two digits: people group digits their
+// own way, and OCR splits or joins groups (`DE2 19423845`).
+static FR_VAT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bFR[\s.-]?([0-9A-HJ-NP-Z]{2})[\s.-]?(?:[0-9][\s.]?){8}[0-9]\b").expect("fr vat"));
 /// Other EU (and Swiss, UK) VAT ids by pattern; spaces and dots allowed
 /// where people print them.
 static EU_VAT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"\b(?:",
-        r"DE[\s.]?[0-9]{3}[\s.]?[0-9]{3}[\s.]?[0-9]{3}",
+        r"DE[\s.]?(?:[0-9][\s.]?){8}[0-9]",
         r"|ATU[\s.]?[0-9]{8}",
-        r"|BE[\s.]?[01][0-9]{3}[\s.]?[0-9]{3}[\s.]?[0-9]{3}",
+        r"|BE[\s.]?[01](?:[0-9][\s.]?){8}[0-9]",
         r"|NL[\s.]?[0-9]{9}[\s.]?B[\s.]?[0-9]{2}",
         r"|IT[\s.]?[0-9]{11}",
         r"|ES[\s.]?[A-Z0-9][0-9]{7}[A-Z0-9]",
@@ -62,12 +64,12 @@ pub(crate) fn scan_ids(text: &str, registry_labelled: bool) -> Vec<FoundId> {
     // Byte offsets must stay valid: uppercasing non-ASCII can change lengths.
     let up = if up.len() == text.len() { up } else { text.to_string() };
     let mut out: Vec<FoundId> = Vec::new();
-    scan_into(&mut out, &up, registry_labelled);
+    scan_into(&mut out, &up, registry_labelled, false);
     // OCR reads 0 as O, 1 as I or l, 5 as S…: read digit-heavy words again
     // with those letters as digits. The checksums keep what is real.
     let digits = ocr_digits(&up);
     if digits != up {
-        scan_into(&mut out, &digits, registry_labelled);
+        scan_into(&mut out, &digits, registry_labelled, true);
     }
     out.sort_by_key(|f| f.start);
     out
@@ -88,6 +90,7 @@ fn ocr_digits(text: &str) -> String {
             'Z' => Some('2'),
             'S' => Some('5'),
             'G' => Some('6'),
+            'A' | 'H' => Some('4'),
             'B' => Some('8'),
             _ => None,
         };
@@ -103,7 +106,7 @@ fn ocr_digits(text: &str) -> String {
         let body = &word[keep..];
         let has_digit = body.bytes().any(|b| b.is_ascii_digit());
         let all_confusable = body.chars().all(|c| c.is_ascii_digit() || !c.is_alphanumeric() || digit(c).is_some());
-        if !has_digit || !all_confusable || body.chars().filter(|c| c.is_alphanumeric()).count() < 3 {
+        if !has_digit || !all_confusable || body.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
             out.push_str(word);
             continue;
         }
@@ -113,7 +116,9 @@ fn ocr_digits(text: &str) -> String {
     out
 }
 
-fn scan_into(out: &mut Vec<FoundId>, up: &str, registry_labelled: bool) {
+/// `misread`: `up` has letters turned into digits; ids without a checksum
+/// test here are then not trusted, except German ones (checked).
+fn scan_into(out: &mut Vec<FoundId>, up: &str, registry_labelled: bool, misread: bool) {
     let free = |out: &[FoundId], s: usize, e: usize| out.iter().all(|f| e <= f.start || f.end <= s);
 
     for m in IBAN_START.find_iter(&up) {
@@ -133,6 +138,9 @@ fn scan_into(out: &mut Vec<FoundId>, up: &str, registry_labelled: bool) {
     for m in EU_VAT.find_iter(&up) {
         if free(out, m.start(), m.end()) {
             let mut value = compact_id(m.as_str());
+            if misread && !(value.starts_with("DE") && de_vat_valid(&value)) {
+                continue;
+            }
             for suffix in ["MWST", "TVA", "IVA"] {
                 if value.starts_with("CHE") && value.ends_with(suffix) {
                     value.truncate(value.len() - suffix.len());
@@ -249,6 +257,24 @@ pub(crate) fn fr_vat_of_siren(siren: &str) -> Option<String> {
 
 /// FR + 2-character key + SIREN; a numeric key must match the SIREN.
 /// (Alphanumeric keys of the old scheme are not checkable: refused.)
+/// German USt-IdNr.: DE + 8 digits + an ISO 7064 MOD 11,10 check digit.
+pub(crate) fn de_vat_valid(v: &str) -> bool {
+    let d: Vec<u32> = v.bytes().skip(2).map(|b| b.wrapping_sub(b'0') as u32).collect();
+    if v.len() != 11 || !v.starts_with("DE") || d.iter().any(|&x| x > 9) {
+        return false;
+    }
+    let mut product = 10;
+    for &x in &d[..8] {
+        let mut sum = (x + product) % 10;
+        if sum == 0 {
+            sum = 10;
+        }
+        product = (2 * sum) % 11;
+    }
+    let check = (11 - product) % 10;
+    check == d[8]
+}
+
 pub(crate) fn fr_vat_valid(v: &str) -> bool {
     let v = compact_id(v);
     if v.len() != 13 || !v.starts_with("FR") {
@@ -322,6 +348,11 @@ mod tests {
         assert_eq!(f[0].value, "FR01904518271");
         let f = scan_ids("IBAN FR76 3OOO 6OOO Oll2 3456 7890 189", false);
         assert_eq!(f.iter().map(|f| f.value.as_str()).collect::<Vec<_>>(), ["FR7630006000011234567890189"]);
+        let f = scan_ids("Umsatzsteuer-ID: DE2 19423845 IBAN: DEO2 3704 0044 0559 4446 14", false);
+        assert_eq!(f.iter().map(|f| f.value.as_str()).collect::<Vec<_>>(), ["DE219423845", "DE02370400440559444614"]);
+        assert!(de_vat_valid("DE219423845") && !de_vat_valid("DE219423846"));
+        assert_eq!(scan_ids("N° TVA FR779446867H0", false)[0].value, "FR77944686740");
+        assert_eq!(scan_ids("IBAN BE 74 3636 8526 2907 BIC", false)[0].value, "BE74363685262907");
         // A word that is mostly letters is left alone.
         assert_eq!(ocr_digits("BOIS SOLO 12"), "BOIS SOLO 12");
     }

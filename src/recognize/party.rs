@@ -386,11 +386,15 @@ fn collect_ids(doc: &Doc, blocks: &[Block], company: &Company) -> Vec<IdCand> {
         let ItemKind::Id(id) = &it.kind else { continue };
         let line = &doc.pages[pi].lines[li];
         // "N° TVA client : FR…", "Your VAT no": the preceding words name the buyer.
+        // The phrase before it; two when that one is only punctuation (OCR
+        // boxes a lone ":" as a phrase of its own).
+        let lone_punct = it.phrase >= 1 && !line.phrases[it.phrase - 1].norm.chars().any(char::is_alphanumeric);
+        let reach = if lone_punct { 2 } else { 1 };
         let before: String = line
             .phrases
             .iter()
             .enumerate()
-            .filter(|(k, _)| *k + 1 == it.phrase || *k == it.phrase)
+            .filter(|(k, _)| (*k < it.phrase && *k + reach >= it.phrase) || *k == it.phrase)
             .map(|(k, ph)| if k == it.phrase { before_in(ph, &it.bbox) } else { ph.norm.clone() })
             .collect::<Vec<_>>()
             .join(" ");
