@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use super::raster::{ink_percent, read_barcodes, read_pgm, PageScan};
+use super::raster::{ink_percent, read_barcodes, read_pgm, Gray, PageScan};
 use super::{BBox, Page, TextSource, Word};
 
 /// How pages are recognized.
@@ -268,43 +268,93 @@ fn page_dpi(width: f64, height: f64, settings: &OcrSettings) -> Option<f64> {
 fn ocr_one(pdf: &Path, dir: &Path, number: u32, width: f64, height: f64, langs: &str, osd: bool, settings: &OcrSettings) -> Result<(Page, PageScan), OcrError> {
     let deadline = Instant::now() + settings.page_timeout;
     let raster = render_page(pdf, dir, number, width, height, deadline, settings)?;
-    let mut scan = PageScan { number, ..Default::default() };
-    if settings.measure_ink {
+    let gray = || -> Result<Gray, OcrError> {
         let bytes = std::fs::read(&raster).map_err(|e| OcrError::Io(format!("reading page {number}'s image: {e}")))?;
-        scan.ink_percent = read_pgm(&bytes).map(|g| ink_percent(&g));
-    }
-    let mut tsv = recognize_raster(&raster, number, langs, 0, deadline, settings, dir)?;
-    let mut rotate = 0;
-    // Orientation detection costs about half a recognition: only pages that
-    // read badly upright (sideways or upside down) pay for it, then are
-    // read again with automatic orientation and their boxes turned upright.
+        read_pgm(&bytes).ok_or_else(|| OcrError::Failed { page: number, tool: "pdftoppm", message: "unreadable PGM".into() })
+    };
+    let mut tsv = recognize_raster(&raster, number, langs, deadline, settings, dir)?;
+    let mut size = (width, height);
+    // Orientation detection only for pages that read badly upright
+    // (sideways or upside down), on a half-size copy (4x fewer pixels);
+    // the page is then turned upright here and read again.
     if osd && reads_badly(&tsv) {
-        if let Some(r) = detect_rotation(&raster, number, deadline, settings, dir) {
-            rotate = r;
-            tsv = recognize_raster(&raster, number, langs, r, deadline, settings, dir)?;
+        let g = gray()?;
+        let small = dir.join(format!("s{number}.pgm"));
+        write_pgm(&small, &halve(&g)).map_err(|e| OcrError::Io(e.to_string()))?;
+        if let Some(r) = detect_rotation(&small, number, deadline, settings, dir) {
+            let upright = dir.join(format!("u{number}.pgm"));
+            write_pgm(&upright, &rotate_cw(&g, r)).map_err(|e| OcrError::Io(e.to_string()))?;
+            tsv = recognize_raster(&upright, number, langs, deadline, settings, dir)?;
+            if r == 90 || r == 270 {
+                size = (height, width);
+            }
+            let _ = std::fs::remove_file(&upright);
         }
     }
-    let page = page_from_tsv(&tsv, number, width, height, rotate);
-    // Separator sheets carry a code and next to no text: other pages are not searched.
-    if settings.read_barcodes && page.words.len() < SEPARATOR_MAX_WORDS {
-        scan.barcodes = barcodes(&raster, number, deadline, settings, dir)?.into_iter().map(|(_, v)| v).collect();
+    let page = page_from_tsv(&tsv, number, size.0, size.1, 0);
+    // Separator sheets carry a code and next to no text: other pages are not measured nor searched.
+    let mut scan = PageScan { number, ..Default::default() };
+    if page.words.len() < SEPARATOR_MAX_WORDS {
+        if settings.measure_ink {
+            scan.ink_percent = Some(ink_percent(&gray()?));
+        }
+        if settings.read_barcodes {
+            scan.barcodes = barcodes(&raster, number, deadline, settings, dir)?.into_iter().map(|(_, v)| v).collect();
+        }
     }
     let _ = std::fs::remove_file(&raster);
     Ok((page, scan))
 }
 
+/// Half the resolution (2x2 averages): enough for orientation detection.
+fn halve(g: &Gray) -> Gray {
+    let (w, h) = (g.width / 2, g.height / 2);
+    let mut pixels = Vec::with_capacity(w * h);
+    for y in 0..h {
+        for x in 0..w {
+            let p = |dx: usize, dy: usize| g.pixels[(2 * y + dy) * g.width + 2 * x + dx] as u32;
+            pixels.push(((p(0, 0) + p(1, 0) + p(0, 1) + p(1, 1)) / 4) as u8);
+        }
+    }
+    Gray { width: w, height: h, pixels }
+}
+
+/// The raster turned `degrees` (90, 180, 270) clockwise.
+fn rotate_cw(g: &Gray, degrees: u32) -> Gray {
+    let (w, h) = (g.width, g.height);
+    match degrees {
+        180 => Gray { width: w, height: h, pixels: g.pixels.iter().rev().copied().collect() },
+        90 | 270 => {
+            let mut pixels = vec![0u8; w * h];
+            for y in 0..h {
+                for x in 0..w {
+                    // Clockwise: (x, y) -> (h-1-y, x); counter-clockwise: (y, w-1-x).
+                    let (nx, ny) = if degrees == 90 { (h - 1 - y, x) } else { (y, w - 1 - x) };
+                    pixels[ny * h + nx] = g.pixels[y * w + x];
+                }
+            }
+            Gray { width: h, height: w, pixels }
+        }
+        _ => Gray { width: w, height: h, pixels: g.pixels.clone() },
+    }
+}
+
+fn write_pgm(path: &Path, g: &Gray) -> std::io::Result<()> {
+    let mut out = format!("P5\n{} {}\n255\n", g.width, g.height).into_bytes();
+    out.extend_from_slice(&g.pixels);
+    std::fs::write(path, out)
+}
+
 /// A page with more words than this is a document page, not a separator sheet.
 const SEPARATOR_MAX_WORDS: usize = 40;
 
-/// Tesseract's words (TSV) of a rendered page; `rotate` ≠ 0 asks for
-/// automatic orientation (psm 1).
-#[allow(clippy::too_many_arguments)]
-fn recognize_raster(raster: &Path, number: u32, langs: &str, rotate: u32, deadline: Instant, settings: &OcrSettings, dir: &Path) -> Result<String, OcrError> {
+/// Tesseract's words (TSV) of a rendered page.
+fn recognize_raster(raster: &Path, number: u32, langs: &str, deadline: Instant, settings: &OcrSettings, dir: &Path) -> Result<String, OcrError> {
     let out_base = dir.join(format!("t{number}"));
     let mut cmd = Command::new("tesseract");
     cmd.arg(raster)
         .arg(&out_base)
-        .args(["-l", langs, "--psm", if rotate == 0 { "3" } else { "1" }, "-c", "tessedit_create_tsv=1", "-c", "tessedit_create_txt=0"]);
+        .args(["-l", langs, "--psm", "3", "-c", "tessedit_create_tsv=1", "-c", "tessedit_create_txt=0"]);
     run(cmd, "tesseract", number, deadline, settings, dir)?;
     std::fs::read_to_string(out_base.with_extension("tsv")).map_err(|e| OcrError::Failed { page: number, tool: "tesseract", message: format!("no TSV output: {e}") })
 }
@@ -649,6 +699,18 @@ mod tests {
         assert_eq!(text, "W00 W01 W02 W03\nW10 W11 W12 W13\nW20 W21 W22 W23", "{text}");
         let ys: Vec<f64> = p.words.iter().take(4).map(|w| w.bbox.y1).collect();
         assert!(ys.iter().all(|y| (y - ys[0]).abs() < 0.5), "{ys:?}");
+    }
+
+    #[test]
+    fn rasters_turn_clockwise_and_halve() {
+        // 3 wide, 2 high: a b c / d e f.
+        let g = Gray { width: 3, height: 2, pixels: vec![1, 2, 3, 4, 5, 6] };
+        let r = rotate_cw(&g, 90);
+        assert_eq!((r.width, r.height, r.pixels.clone()), (2, 3, vec![4, 1, 5, 2, 6, 3]));
+        assert_eq!(rotate_cw(&g, 270).pixels, vec![3, 6, 2, 5, 1, 4]);
+        assert_eq!(rotate_cw(&g, 180).pixels, vec![6, 5, 4, 3, 2, 1]);
+        let h = halve(&Gray { width: 4, height: 2, pixels: vec![0, 4, 8, 8, 0, 4, 8, 8] });
+        assert_eq!((h.width, h.height, h.pixels), (2, 1, vec![2, 8]));
     }
 
     #[test]

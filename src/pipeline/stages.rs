@@ -114,7 +114,8 @@ pub fn documents(cap: &Captured, split: Option<&SplitStage>, recognizer: &Recogn
         reason: "whole file".into(),
     };
     let plan = match (split, &cap.xml) {
-        (Some(s), None) if !cap.pages.is_empty() => Some(super::split_stage::plan(&cap.pages, &cap.scans, s, recognizer, collated)),
+        // One page is one document: no signals to gather.
+        (Some(s), None) if cap.pages.len() > 1 => Some(super::split_stage::plan(&cap.pages, &cap.scans, s, recognizer, collated)),
         _ => None,
     };
     let segments = match &plan {
