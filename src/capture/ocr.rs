@@ -281,7 +281,13 @@ fn ocr_one(pdf: &Path, dir: &Path, number: u32, width: f64, height: f64, langs: 
         let g = gray()?;
         let small = dir.join(format!("s{number}.pgm"));
         write_pgm(&small, &halve(&g)).map_err(|e| OcrError::Io(e.to_string()))?;
-        if let Some(r) = detect_rotation(&small, number, deadline, settings, dir) {
+        // The page already reads badly upright, so a modest confidence is
+        // enough; a doubtful half-size verdict is asked again at full size.
+        let verdict = match osd_verdict(&small, number, deadline, settings, dir) {
+            Some((r, conf)) if conf >= 1.0 => Some(r),
+            _ => osd_verdict(&raster, number, deadline, settings, dir).filter(|v| v.1 >= 1.0).map(|v| v.0),
+        };
+        if let Some(r) = verdict {
             let upright = dir.join(format!("u{number}.pgm"));
             write_pgm(&upright, &rotate_cw(&g, r)).map_err(|e| OcrError::Io(e.to_string()))?;
             tsv = recognize_raster(&upright, number, langs, deadline, settings, dir)?;
@@ -427,6 +433,11 @@ fn barcodes(image: &Path, number: u32, deadline: Instant, settings: &OcrSettings
 
 /// Clockwise rotation (0/90/180/270) that makes the page upright, per tesseract's OSD.
 fn detect_rotation(png: &Path, number: u32, deadline: Instant, settings: &OcrSettings, dir: &Path) -> Option<u32> {
+    osd_verdict(png, number, deadline, settings, dir).and_then(|(rotate, conf)| (conf >= 2.0).then_some(rotate))
+}
+
+/// Tesseract's orientation verdict: a turn (90, 180, 270) with its confidence.
+fn osd_verdict(png: &Path, number: u32, deadline: Instant, settings: &OcrSettings, dir: &Path) -> Option<(u32, f64)> {
     let out_base = dir.join(format!("o{number}"));
     let mut cmd = Command::new("tesseract");
     cmd.arg(png).arg(&out_base).args(["--psm", "0"]);
@@ -435,8 +446,8 @@ fn detect_rotation(png: &Path, number: u32, deadline: Instant, settings: &OcrSet
     let field = |name: &str| text.lines().find_map(|l| l.strip_prefix(name)).map(|v| v.trim().to_string());
     let rotate: u32 = field("Rotate:")?.parse().ok()?;
     let conf: f64 = field("Orientation confidence:")?.parse().ok()?;
-    // A low confidence is typical of pages with little text: trust upright then.
-    (conf >= 2.0 && matches!(rotate, 90 | 180 | 270)).then_some(rotate)
+    // A low confidence is typical of pages with little text.
+    matches!(rotate, 90 | 180 | 270).then_some((rotate, conf))
 }
 
 /// Run a child with the page's deadline and the memory limit; output goes to files, not pipes.
