@@ -579,6 +579,26 @@ fn page_from_tsv(tsv: &str, number: u32, width: f64, height: f64, rotate: u32) -
             }
         }
     }
+    // Tesseract's boxes are tight around the ink: "rue" is shorter than
+    // "Hexagone", so centres and heights vary along a line, which splits
+    // lines and phrases downstream. Give every word its line's full height,
+    // as a font's box would in born-digital text.
+    if rotate == 0 || rotate == 180 {
+        let mut extent: std::collections::HashMap<(u32, u32, u32), (f64, f64)> = Default::default();
+        for (w, key) in raw.iter().zip(&line_of) {
+            let e = extent.entry(*key).or_insert((w.1, w.3));
+            *e = (e.0.min(w.1), e.1.max(w.3));
+        }
+        for (w, key) in raw.iter_mut().zip(&line_of) {
+            if let Some(&(top, bottom)) = extent.get(key) {
+                // A line taller than 3 times its word would be a merge of several: leave it.
+                if bottom - top <= 3.0 * (w.3 - w.1).max(1.0) {
+                    w.1 = top;
+                    w.3 = bottom;
+                }
+            }
+        }
+    }
     // Turn boxes upright: rotating the image by `rotate` degrees clockwise.
     let (uw, uh) = if rotate == 90 || rotate == 270 { (ih, iw) } else { (iw, ih) };
     let (pw, ph) = if rotate == 90 || rotate == 270 { (height, width) } else { (width, height) };
