@@ -232,8 +232,19 @@ fn usable_languages(settings: &OcrSettings) -> Result<(String, bool), OcrError> 
     Ok((langs.join("+"), installed.iter().any(|l| l == "osd")))
 }
 
-/// Languages tesseract has data for (including `osd` when present).
+/// Languages tesseract has data for (including `osd` when present). Asked
+/// once per process (a tesseract start per file is a tenth of a second);
+/// a language pack installed later is seen after a restart.
 pub fn installed_languages() -> Result<Vec<String>, OcrError> {
+    static KNOWN: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    if let Some(k) = KNOWN.get() {
+        return Ok(k.clone());
+    }
+    let found = list_languages()?;
+    Ok(KNOWN.get_or_init(|| found).clone())
+}
+
+fn list_languages() -> Result<Vec<String>, OcrError> {
     let out = Command::new("tesseract").arg("--list-langs").stdin(Stdio::null()).output().map_err(|e| spawn_error(e, "tesseract", 0))?;
     // Older versions print the list on stderr.
     let text = format!("{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
@@ -283,11 +294,12 @@ fn ocr_one(pdf: &Path, dir: &Path, number: u32, width: f64, height: f64, langs: 
         write_pgm(&small, &halve(&g)).map_err(|e| OcrError::Io(e.to_string()))?;
         // The page already reads badly upright, so a modest confidence is
         // enough; a doubtful half-size verdict is asked again at full size.
+        // A confident "upright" (a noisy page, not a turned one) ends it there.
         let verdict = match osd_verdict(&small, number, deadline, settings, dir) {
             Some((r, conf)) if conf >= 1.0 => Some(r),
             _ => osd_verdict(&raster, number, deadline, settings, dir).filter(|v| v.1 >= 1.0).map(|v| v.0),
         };
-        if let Some(r) = verdict {
+        if let Some(r) = verdict.filter(|r| *r != 0) {
             let upright = dir.join(format!("u{number}.pgm"));
             write_pgm(&upright, &rotate_cw(&g, r)).map_err(|e| OcrError::Io(e.to_string()))?;
             tsv = recognize_raster(&upright, number, langs, deadline, settings, dir)?;
@@ -433,10 +445,11 @@ fn barcodes(image: &Path, number: u32, deadline: Instant, settings: &OcrSettings
 
 /// Clockwise rotation (0/90/180/270) that makes the page upright, per tesseract's OSD.
 fn detect_rotation(png: &Path, number: u32, deadline: Instant, settings: &OcrSettings, dir: &Path) -> Option<u32> {
-    osd_verdict(png, number, deadline, settings, dir).and_then(|(rotate, conf)| (conf >= 2.0).then_some(rotate))
+    osd_verdict(png, number, deadline, settings, dir).and_then(|(rotate, conf)| (conf >= 2.0 && rotate != 0).then_some(rotate))
 }
 
-/// Tesseract's orientation verdict: a turn (90, 180, 270) with its confidence.
+/// Tesseract's orientation verdict: the turn that makes the page upright
+/// (0, 90, 180, 270), with its confidence.
 fn osd_verdict(png: &Path, number: u32, deadline: Instant, settings: &OcrSettings, dir: &Path) -> Option<(u32, f64)> {
     let out_base = dir.join(format!("o{number}"));
     let mut cmd = Command::new("tesseract");
@@ -447,7 +460,7 @@ fn osd_verdict(png: &Path, number: u32, deadline: Instant, settings: &OcrSetting
     let rotate: u32 = field("Rotate:")?.parse().ok()?;
     let conf: f64 = field("Orientation confidence:")?.parse().ok()?;
     // A low confidence is typical of pages with little text.
-    matches!(rotate, 90 | 180 | 270).then_some((rotate, conf))
+    matches!(rotate, 0 | 90 | 180 | 270).then_some((rotate, conf))
 }
 
 /// Run a child with the page's deadline and the memory limit; output goes to files, not pipes.
