@@ -311,15 +311,7 @@ fn ocr_one(pdf: &Path, dir: &Path, number: u32, width: f64, height: f64, langs: 
     }
     let page = page_from_tsv(&tsv, number, size.0, size.1, 0);
     // Separator sheets carry a code and next to no text: other pages are not measured nor searched.
-    let mut scan = PageScan { number, ..Default::default() };
-    if page.words.len() < SEPARATOR_MAX_WORDS {
-        if settings.measure_ink {
-            scan.ink_percent = Some(ink_percent(&gray()?));
-        }
-        if settings.read_barcodes {
-            scan.barcodes = barcodes(&raster, number, deadline, settings, dir)?.into_iter().map(|(_, v)| v).collect();
-        }
-    }
+    let scan = if page.words.len() < SEPARATOR_MAX_WORDS { scan_raster(&raster, number, deadline, settings, dir)? } else { PageScan { number, ..Default::default() } };
     let _ = std::fs::remove_file(&raster);
     Ok((page, scan))
 }
