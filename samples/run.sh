@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the bundled samples: a fresh site, the sample invoices
-# processed through the daemon's code path into DuckDB, then a FEC export.
+# processed through the daemon's code path into DuckDB, their batches
+# released and posted, the books verified, then a FEC export.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tests/setup-machine.sh
@@ -10,6 +11,14 @@ site="${1:-$(mktemp -d /tmp/paperledger-demo.XXXXXX)}"
 "$bin" init "$site"
 "$bin" check --config "$site/paperledger.yaml"
 "$bin" process --config "$site/paperledger.yaml" samples/invoices/*.pdf
+# The accountant's part: every Balanced batch released, then posted
+# (numbered and sealed); the books re-checked; then the export.
+"$bin" batches --config "$site/paperledger.yaml"
+for b in $("$bin" batches --config "$site/paperledger.yaml" --state balanced --json | sed -n 's/^ *"number": "\(.*\)",$/\1/p'); do
+  "$bin" batch --config "$site/paperledger.yaml" release "$b"
+  "$bin" batch --config "$site/paperledger.yaml" post "$b"
+done
+"$bin" verify --config "$site/paperledger.yaml"
 "$bin" export --config "$site/paperledger.yaml" --format fec --out "$site/exports"
 echo
 echo "site: $site"

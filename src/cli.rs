@@ -8,6 +8,7 @@ use std::sync::Arc;
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::admin::Request;
 use crate::commands;
 
 #[derive(Parser)]
@@ -76,12 +77,67 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = FileEncoding::Utf8)]
         encoding: FileEncoding,
     },
-    /// Show a document's history (every action since it arrived).
+    /// Show a document's history (every action since it arrived, its batch's too).
     History {
         #[arg(long, short)]
         config: PathBuf,
-        /// Source id (see `process --json`) or original file name.
+        /// Source id (see `process --json`), `doc:N` for a document id, or original file name.
         source: String,
+    },
+    /// List the batches (seeds/01's batch management). Works while the daemon runs.
+    Batches {
+        #[arg(long, short)]
+        config: PathBuf,
+        /// in-progress | exported | export-failed | on-hold | balanced | scheduled | unposted | posted | void
+        #[arg(long)]
+        state: Option<String>,
+        /// Fiscal year (the year its closing date falls in).
+        #[arg(long)]
+        year: Option<i32>,
+        #[arg(long)]
+        journal: Option<String>,
+        /// A word (label, piece, account), an amount or a date (YYYY-MM-DD) found in the batch.
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Act on one batch: show | release | post | hold | balance | void | reverse | schedule.
+    Batch {
+        #[arg(long, short)]
+        config: PathBuf,
+        action: String,
+        /// Batch id or number (B000001).
+        id: String,
+        /// post: also post entries dated in a soft-locked period.
+        #[arg(long)]
+        force: bool,
+        /// balance: the control total to enter (ledger.yaml validate_control_total).
+        #[arg(long)]
+        control_total: Option<String>,
+        /// reverse: the reversal's date; schedule: the first date (default today).
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
+        /// schedule: day | week | month.
+        #[arg(long)]
+        every: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change an entry: in place while its batch is not released or exported;
+    /// otherwise through a change (exported) or adjusting (posted) batch.
+    Entry {
+        #[arg(long, short)]
+        config: PathBuf,
+        #[command(subcommand)]
+        action: EntryAction,
+    },
+    /// Re-check the books: hash chain, balanced batches, numbering, trial balance. Exits 1 naming what broke.
+    Verify {
+        #[arg(long, short)]
+        config: PathBuf,
+        #[arg(long)]
+        json: bool,
     },
     /// Write generated sample invoices with their ground truth.
     Samples {
@@ -100,6 +156,20 @@ pub enum Command {
         /// Most documents in a bulk file (2 to 20).
         #[arg(long, default_value_t = 20)]
         max_docs: usize,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum EntryAction {
+    /// `paperledger entry -c C edit 12 2.account=606400 3.debit=10.00 label="Loyer"`
+    Edit {
+        id: i64,
+        /// label=…, date=YYYY-MM-DD, piece_ref=…, LINE.account|aux_account|label|debit|credit|due_date=…
+        #[arg(required = true)]
+        set: Vec<String>,
+        /// Save the batch On hold (lets an unbalanced change be finished later).
+        #[arg(long)]
+        hold: bool,
     },
 }
 
@@ -167,10 +237,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             commands::export::fec(&site, &out, year, company.as_deref(), sep, enc).map(|_| ExitCode::SUCCESS)
         }
-        Command::History { config, source } => {
-            let site = commands::load_site(&config)?;
-            commands::history(&site, &source).map(|_| ExitCode::SUCCESS)
+        Command::History { config, source } => commands::admin::run(&config, Request::History { doc: source }),
+        Command::Batches { config, state, year, journal, search, json } => commands::admin::run(&config, Request::Batches { state, year, journal, search, json }),
+        Command::Batch { config, action, id, force, control_total, date, every, json } => {
+            commands::admin::run(&config, Request::Batch { action, id, force, control_total, date, every, json })
         }
+        Command::Entry { config, action: EntryAction::Edit { id, set, hold } } => commands::admin::run(&config, Request::EntryEdit { id, set, hold }),
+        Command::Verify { config, json } => commands::admin::run(&config, Request::Verify { json }),
         Command::Samples { out, count, seed, scans, bulk, max_docs } => {
             let opts = crate::samplegen::GenOptions { out_dir: out.clone(), count, seed, buyer: crate::samplegen::Buyer::demo() };
             let files = crate::samplegen::generate(&opts).context("generating samples")?;

@@ -18,7 +18,11 @@ pub const ACTOR: &str = "daemon";
 /// Run until `shutdown` resolves.
 pub async fn run(site: Arc<Site>, shutdown: impl Future<Output = ()>) -> Result<()> {
     site.create_folders().context("creating the site's folders")?;
-    let store = Store::open(&site.database)?;
+    let mut store = Store::open(&site.database)?;
+    for c in site.companies() {
+        // A hard lock only moves forward: a file that moves it back is refused here.
+        store.record_hard_lock(&c.company.id, c.ledger.locks.hard, ACTOR)?;
+    }
     let (store, store_thread) = StoreHandle::spawn(store);
 
     let (work_tx, work_rx) = mpsc::unbounded_channel::<Work>();
@@ -40,6 +44,8 @@ pub async fn run(site: Arc<Site>, shutdown: impl Future<Output = ()>) -> Result<
         watchers.push(tokio::spawn(watcher::watch_inbox(rt.clone(), work_tx.clone(), queued.clone(), stop_rx.clone(), site.folders.archive.join("duplex-halves"))));
     }
     drop(work_tx);
+    let control = tokio::spawn(crate::admin::socket::serve(site.clone(), store.clone(), stop_rx.clone()));
+    let schedules = tokio::spawn(run_schedules(site.clone(), store.clone(), stop_rx.clone()));
 
     let workers = site.config.worker_count();
     let mut pool = Vec::new();
@@ -57,6 +63,12 @@ pub async fn run(site: Arc<Site>, shutdown: impl Future<Output = ()>) -> Result<
     for w in pool {
         let _ = w.await;
     }
+    match control.await {
+        Ok(Err(e)) => tracing::error!(error = format!("{e:#}"), "control socket"),
+        Err(e) => tracing::error!(error = %e, "control socket task"),
+        Ok(Ok(())) => {}
+    }
+    let _ = schedules.await;
     drop(store);
     let _ = tokio::task::spawn_blocking(move || store_thread.join()).await;
     tracing::info!("stopped");
@@ -107,6 +119,30 @@ async fn worker(
                 }
             }
             Err(e) => tracing::error!(file = %name, error = format!("{e:#}"), "not committed; the file stays in the spool and is retried at the next start"),
+        }
+    }
+}
+
+/// Scheduled batches generate their batches at start and every hour.
+async fn run_schedules(site: Arc<Site>, store: StoreHandle, mut stop: watch::Receiver<bool>) {
+    loop {
+        for c in site.companies().cloned().collect::<Vec<_>>() {
+            let r = store
+                .call(move |s| {
+                    let ctx = crate::store::Ctx { actor: "schedule:batches", rules: &c.ledger, force: false };
+                    let today = chrono::Local::now().date_naive();
+                    s.run_schedules(&c.company.id, today, &ctx, |d| c.fiscal_year(d))
+                })
+                .await;
+            match r {
+                Ok(made) if !made.is_empty() => tracing::info!(batches = %made.join(", "), "scheduled batches generated"),
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = format!("{e:#}"), "generating scheduled batches"),
+            }
+        }
+        tokio::select! {
+            _ = stop.changed() => break,
+            _ = tokio::time::sleep(std::time::Duration::from_secs(3600)) => {}
         }
     }
 }

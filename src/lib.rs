@@ -1,9 +1,10 @@
 //! paperledger: turns the paper an accounting firm receives into balanced
 //! accounting entries. Layers, top to bottom (arrows point down only):
-//! cli/commands → daemon → intake → pipeline → capture → split → recognize →
+//! cli/commands → daemon → admin (batch and ledger commands, control socket) → intake → pipeline → capture → split → recognize →
 //! store → export → ledger → config. The domain core (ledger, recognize)
 //! does no I/O.
 
+pub mod admin;
 pub mod capture;
 pub mod cli;
 pub mod commands;

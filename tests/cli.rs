@@ -110,6 +110,7 @@ fn export_writes_the_same_fec_in_iso_8859_15_on_request() {
     let paths: Vec<String> = gen.pdfs.iter().map(|p| p.to_string_lossy().into_owned()).collect();
     args.extend(paths.iter().map(String::as_str));
     assert!(site.cli(&args).status.success());
+    assert_eq!(site.release_and_post_all(), 1, "one batch: purchases of one year");
     let export = |dir: &str, enc: &str| {
         let out = site.cli(&["export", "--config", site.config.to_str().unwrap(), "--format", "fec", "--out", site.path(dir).to_str().unwrap(), "--encoding", enc]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -119,7 +119,9 @@ fn dropped_invoices_are_posted_archived_and_exported_and_bad_files_fail_with_a_r
     }
     drop(db);
 
-    // The FEC: 18 columns, balanced, numbered without gaps, one line set per entry.
+    // The accountant releases and posts the batches; then the FEC: 18
+    // columns, balanced, numbered without gaps, one line set per entry.
+    assert!(site.release_and_post_all() >= 1);
     let out = site.cli(&["export", "--config", site.config.to_str().unwrap(), "--format", "fec", "--out", site.path("exports").to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let fec_files = site.files("exports");

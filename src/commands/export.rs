@@ -12,7 +12,7 @@ use crate::store::Store;
 
 pub fn fec(site: &Site, out: &Path, year: Option<i32>, company: Option<&str>, sep: FecSeparator, enc: Encoding) -> Result<()> {
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
-    let store = Store::open(&site.database)?;
+    let mut store = Store::open(&site.database)?;
     let companies: Vec<_> = site.config.companies.iter().filter(|c| company.is_none_or(|id| c.id == id)).collect();
     if companies.is_empty() {
         bail!("no company `{}` in the configuration", company.unwrap_or_default());
@@ -23,8 +23,9 @@ pub fn fec(site: &Site, out: &Path, year: Option<i32>, company: Option<&str>, se
             if year.is_some_and(|y| y != fy) {
                 continue;
             }
-            let entries: Vec<NumberedEntry> = store
-                .entries(&c.id, Some(fy))?
+            let stored = store.entries(&c.id, Some(fy))?;
+            let mut store_batches: Vec<i64> = stored.iter().map(|s| s.batch_id).collect();
+            let entries: Vec<NumberedEntry> = stored
                 .into_iter()
                 .map(|s| NumberedEntry { entry: s.entry, number: s.number as u32, validated_on: s.validated_on })
                 .collect();
@@ -43,6 +44,10 @@ pub fn fec(site: &Site, out: &Path, year: Option<i32>, company: Option<&str>, se
                 f.sync_all()?;
             }
             std::fs::rename(&tmp, &dest)?;
+            let mut batches: Vec<i64> = store_batches.drain(..).collect();
+            batches.sort_unstable();
+            batches.dedup();
+            store.set_export_state(&batches, crate::ledger::batch::ExportState::Exported, None, &crate::admin::cli_actor())?;
             println!("{}: {} entries, fiscal year {fy} (closing {fy_end})", dest.display(), entries.len());
             written += 1;
         }

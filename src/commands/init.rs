@@ -16,6 +16,7 @@ pub const DEFAULT_FILES: &[(&str, &str)] = &[
     ("rules/marks.yaml", include_str!("../../rules/marks.yaml")),
     ("rules/accounts.yaml", include_str!("../../rules/accounts.yaml")),
     ("rules/suppliers.yaml", include_str!("../../rules/suppliers.yaml")),
+    ("rules/ledger.yaml", include_str!("../../rules/ledger.yaml")),
 ];
 
 pub fn run(dir: &Path) -> Result<()> {

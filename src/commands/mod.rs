@@ -1,5 +1,6 @@
 //! What each CLI command does, on top of the library's layers.
 
+pub mod admin;
 pub mod export;
 pub mod extract;
 pub mod init;
@@ -12,7 +13,6 @@ use anyhow::{bail, Result};
 
 use crate::config::site::{LogFormat, Logging};
 use crate::pipeline::Site;
-use crate::store::Store;
 
 /// Load the site or fail with every problem listed, `file:line:col: message`.
 pub fn load_site(config: &Path) -> Result<Site> {
@@ -62,27 +62,4 @@ pub fn init_logging(l: &Logging) {
         LogFormat::Json => b.json().try_init(),
         LogFormat::Text => b.try_init(),
     };
-}
-
-/// `history`: a source's events, oldest first.
-pub fn history(site: &Site, source: &str) -> Result<()> {
-    let store = Store::open(&site.database)?;
-    let ids: Vec<i64> = match source.parse::<i64>() {
-        Ok(id) => vec![id],
-        Err(_) => {
-            let mut q = store.connection().prepare("SELECT id FROM sources WHERE original_name = ? ORDER BY id")?;
-            let rows = q.query_map([source], |r| r.get(0))?.collect::<Result<Vec<i64>, _>>()?;
-            rows
-        }
-    };
-    if ids.is_empty() {
-        bail!("no document named or numbered `{source}` in {}", site.database.display());
-    }
-    for id in ids {
-        println!("source {id}");
-        for (at, actor, kind, detail) in store.history(id)? {
-            println!("  {at}  {actor:<8} {kind:<12} {detail}");
-        }
-    }
-    Ok(())
 }

@@ -55,9 +55,9 @@ pub fn run(site: Site, inbox: Option<&str>, json: bool, files: &[PathBuf]) -> Re
                     } else {
                         let what = match rep["state"].as_str().unwrap_or("") {
                             "posted" => format!(
-                                "posted {} #{}",
+                                "entry in journal {}, batch {}",
                                 rep["entry"]["journal"].as_str().unwrap_or(""),
-                                rep["entry"]["number"]
+                                rep["entry"]["batch"].as_str().unwrap_or("")
                             ),
                             "review" => format!("waiting for review: {}", rep["review_reasons"].as_array().map(|a| a.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join("; ")).unwrap_or_default()),
                             "failed" => format!("failed: {}", rep["reason"].as_str().unwrap_or("")),

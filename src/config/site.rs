@@ -107,6 +107,11 @@ pub struct Company {
     /// Supplier dictionary (file in rules_dir).
     #[serde(default = "default_suppliers_file")]
     pub suppliers: PathBuf,
+    /// Classes, journals, fiscal years, locks and batch options (file in
+    /// rules_dir). A site made before it existed, without the file, uses
+    /// the shipped rules/ledger.yaml.
+    #[serde(default = "default_ledger_file")]
+    pub ledger: PathBuf,
     /// What to do with an invoice from a supplier not in the dictionary:
     /// `create` an auxiliary account and post, or send it to `review`.
     #[serde(default)]
@@ -166,6 +171,10 @@ fn default_duplicates() -> PathBuf { PathBuf::from("duplicates") }
 fn default_level() -> String { "info".into() }
 fn default_fy_start() -> String { "01-01".into() }
 fn default_accounts_file() -> PathBuf { PathBuf::from("accounts.yaml") }
+fn default_ledger_file() -> PathBuf {
+    PathBuf::from("ledger.yaml")
+}
+
 fn default_suppliers_file() -> PathBuf { PathBuf::from("suppliers.yaml") }
 fn default_poll() -> u64 { 5 }
 fn default_stability() -> u64 { 1500 }

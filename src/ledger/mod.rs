@@ -7,9 +7,15 @@
 //! - `posting`: a recognized invoice → a balanced `Entry`.
 //! - `fiscal`: fiscal years.
 //! - `money`: cents and rounding half away from zero.
+//! - `books`: `rules/ledger.yaml` (classes, journals, fiscal years, locks, batch options).
+//! - `batch`: batch statuses and the transitions allowed between them.
+//! - `chain`: the SHA-256 chain sealing posted entries.
 //! - `ids`: VAT id, SIREN/SIRET, IBAN checksums; name normalization.
 
 pub mod accounts;
+pub mod batch;
+pub mod books;
+pub mod chain;
 pub mod entry;
 pub mod fiscal;
 pub mod ids;
@@ -17,6 +23,7 @@ pub mod money;
 pub mod posting;
 pub mod suppliers;
 
+pub use books::{parse_ledger, LedgerRules};
 pub use accounts::{parse_accounts, AccountsRules, VatSide};
 pub use entry::{Entry, EntryError, Line};
 pub use fiscal::{fiscal_year, CALENDAR_YEAR};

@@ -156,10 +156,10 @@ pub async fn process_claimed(c: Claimed, store: &StoreHandle, folders: &Folders,
                 r["review_reasons"] = json!(d.review_reasons);
             }
             r["fields"] = d.fields.iter().map(|f| (f.name.clone(), json!(f.value))).collect::<serde_json::Map<_, _>>().into();
-            if let Some((id, journal, number)) = &cd.entry {
+            if let Some((id, journal, batch)) = &cd.entry {
                 let e = &d.entry.as_ref().expect("posted documents carry their entry").entry;
                 r["entry"] = json!({
-                    "id": id, "journal": journal, "number": number, "date": e.date.to_string(), "piece_ref": e.piece_ref,
+                    "id": id, "journal": journal, "batch": batch, "date": e.date.to_string(), "piece_ref": e.piece_ref,
                     "lines": e.lines.iter().map(|l| json!({
                         "account": l.account, "aux_account": l.aux_account, "label": l.label,
                         "debit": l.debit.to_string(), "credit": l.credit.to_string()
@@ -214,8 +214,9 @@ fn records(a: Analysis, rt: &InboxRuntime) -> Vec<DocumentRecord> {
                 None => ("other".into(), "not categorized".into(), json!([]), Vec::new(), Vec::new()),
             };
             let (state, review_reasons, entry) = match d.decision {
-                Decision::Post { posting, fiscal_year, fy_start, fy_end } => {
-                    ("posted".to_string(), Vec::new(), Some(EntryRecord { entry: posting.entry, fiscal_year, fy_start, fy_end }))
+                Decision::Post { posting, fiscal_year, fy_start, fy_end, period } => {
+                    let options = rt.company.ledger.batches.clone();
+                    ("posted".to_string(), Vec::new(), Some(EntryRecord { entry: posting.entry, fiscal_year, fy_start, fy_end, period, options }))
                 }
                 Decision::Review(reasons) => ("review".to_string(), reasons, None),
             };

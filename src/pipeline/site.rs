@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::config::site::{Company, Inbox, SiteConfig};
 use crate::config::{Issue, Issues, YamlDoc};
-use crate::ledger::{AccountsRules, SupplierDirectory};
+use crate::ledger::{AccountsRules, LedgerRules, SupplierDirectory};
 use crate::recognize::{self, CompanyIdentity, RecognizeSettings, Recognizer};
 
 use super::definition::{ExtractStage, PipelineFile, PostStage, SplitStage, StageSpec};
@@ -19,6 +19,15 @@ pub struct CompanyRuntime {
     pub identity: CompanyIdentity,
     pub accounts: AccountsRules,
     pub suppliers: SupplierDirectory,
+    pub ledger: LedgerRules,
+}
+
+impl CompanyRuntime {
+    /// `(label, start, end)` of the fiscal year holding `date`.
+    pub fn fiscal_year(&self, date: chrono::NaiveDate) -> (i32, chrono::NaiveDate, chrono::NaiveDate) {
+        let y = self.ledger.fiscal_year(date, self.company.fiscal_year_start_md());
+        (y.label, y.start, y.end)
+    }
 }
 
 /// A pipeline compiled for one company.
@@ -55,6 +64,8 @@ pub struct Site {
     pub database: PathBuf,
     pub folders: Folders,
     pub inboxes: Vec<Arc<InboxRuntime>>,
+    /// Every company's books, in the config's order.
+    pub companies: Vec<Arc<CompanyRuntime>>,
 }
 
 impl Site {
@@ -75,12 +86,33 @@ impl Site {
         for c in &config.companies {
             let accounts = load_rules(&rules_dir.join(&c.accounts), crate::ledger::parse_accounts, &mut issues);
             let suppliers = load_rules(&rules_dir.join(&c.suppliers), crate::ledger::parse_suppliers, &mut issues);
-            if let (Some(accounts), Some(suppliers)) = (accounts, suppliers) {
+            let ledger_file = rules_dir.join(&c.ledger);
+            let ledger_doc = if !ledger_file.exists() && c.ledger == Path::new("ledger.yaml") {
+                // A site made before ledger.yaml existed: the shipped rules.
+                Some(YamlDoc::from_text(Path::new("rules/ledger.yaml (built in)"), crate::ledger::books::BUILTIN_LEDGER_YAML))
+            } else {
+                match YamlDoc::read(&ledger_file) {
+                    Ok(d) => Some(d),
+                    Err(i) => {
+                        issues.push(i);
+                        None
+                    }
+                }
+            };
+            let ledger = ledger_doc.as_ref().and_then(|d| match crate::ledger::parse_ledger(d) {
+                Ok(l) => Some(l),
+                Err(found) => {
+                    issues.extend(found);
+                    None
+                }
+            });
+            if let (Some(accounts), Some(suppliers), Some(ledger)) = (accounts, suppliers, ledger) {
                 // A supplier's expense account needs a label in the chart (FEC CompteLib).
                 issues.extend(suppliers.check_against(&accounts));
+                issues.extend(ledger.check_against(&accounts, ledger_doc.as_ref().expect("parsed from it")));
                 companies.insert(
                     c.id.clone(),
-                    Arc::new(CompanyRuntime { identity: identity_of(c), company: c.clone(), accounts, suppliers }),
+                    Arc::new(CompanyRuntime { identity: identity_of(c), company: c.clone(), accounts, suppliers, ledger }),
                 );
             }
         }
@@ -142,7 +174,8 @@ impl Site {
             failed: config.resolve(&f.failed),
             duplicates: config.resolve(&f.duplicates),
         };
-        Ok(Site { config_path: config_path.to_path_buf(), database: config.resolve(&config.database), folders, inboxes, config })
+        let companies = config.companies.iter().filter_map(|c| companies.get(&c.id).cloned()).collect();
+        Ok(Site { config_path: config_path.to_path_buf(), database: config.resolve(&config.database), folders, inboxes, companies, config })
     }
 
     pub fn inbox(&self, name: Option<&str>) -> anyhow::Result<Arc<InboxRuntime>> {
@@ -153,6 +186,19 @@ impl Site {
                 anyhow::anyhow!("no inbox named `{n}`; the inboxes are: {}", names.join(", "))
             }),
         }
+    }
+
+    pub fn company(&self, id: &str) -> anyhow::Result<Arc<CompanyRuntime>> {
+        self.companies.iter().find(|c| c.company.id == id).cloned().ok_or_else(|| anyhow::anyhow!("no company `{id}` in {}", self.config_path.display()))
+    }
+
+    pub fn companies(&self) -> impl Iterator<Item = &Arc<CompanyRuntime>> {
+        self.companies.iter()
+    }
+
+    /// The control socket the daemon listens on for admin commands.
+    pub fn control_socket(&self) -> PathBuf {
+        self.config.data_dir.join("paperledger.sock")
     }
 
     /// Create the folders the site needs (inboxes, spool, archive, …).

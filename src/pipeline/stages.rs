@@ -35,7 +35,7 @@ impl std::fmt::Display for StageError {
 /// What became of one document.
 pub enum Decision {
     /// A balanced entry to post, with its fiscal year.
-    Post { posting: Posting, fiscal_year: i32, fy_start: NaiveDate, fy_end: NaiveDate },
+    Post { posting: Posting, fiscal_year: i32, fy_start: NaiveDate, fy_end: NaiveDate, period: Option<String> },
     /// A person must look at it first; never a silent post.
     Review(Vec<String>),
 }
@@ -315,8 +315,22 @@ fn decide(rec: &Recognition, rt: &InboxRuntime) -> Decision {
     };
     match ledger::post_invoice(&facts, &c.accounts, &c.suppliers, policy) {
         Ok(posting) => {
-            let (fiscal_year, fy_start, fy_end) = ledger::fiscal_year(facts.invoice_date, c.company.fiscal_year_start_md());
-            Decision::Post { posting, fiscal_year, fy_start, fy_end }
+            let books = &c.ledger;
+            if let Some(l) = posting.entry.lines.iter().find(|l| l.account == books.net_income_account) {
+                return Decision::Review(vec![format!("posting: account {} is the year-to-date net income account; no line may use it", l.account)]);
+            }
+            match books.lock_state(posting.entry.date, None) {
+                ledger::books::LockState::Hard(d) => {
+                    return Decision::Review(vec![format!("posting: dated {}, in the hard-locked period (through {d})", posting.entry.date)])
+                }
+                ledger::books::LockState::Soft(d) => {
+                    return Decision::Review(vec![format!("posting: dated {}, in the soft-locked period (through {d}); an accountant decides", posting.entry.date)])
+                }
+                ledger::books::LockState::Open => {}
+            }
+            let (fiscal_year, fy_start, fy_end) = c.fiscal_year(facts.invoice_date);
+            let period = ledger::books::period_of(posting.entry.date, books.batches.group_by);
+            Decision::Post { posting, fiscal_year, fy_start, fy_end, period }
         }
         Err(e) => Decision::Review(vec![format!("posting: {e}")]),
     }

@@ -7,7 +7,8 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
+pub const MIGRATIONS: &[Migration] = &[
+Migration {
     version: 1,
     name: "documents, events, fields, entries, lines",
     sql: r#"
@@ -114,4 +115,87 @@ CREATE TABLE entry_lines (
     PRIMARY KEY (entry_id, line_no)
 );
 "#,
-}];
+},
+Migration {
+    version: 2,
+    name: "batches, numbering at posting, hash chain, hard locks",
+    sql: r#"
+CREATE SEQUENCE seq_batches START 1;
+
+-- Named counters (batch numbers); incremented inside the writing transaction.
+CREATE TABLE numbering (name VARCHAR PRIMARY KEY, next BIGINT NOT NULL);
+
+-- Entries grouped by company, journal, fiscal year, currency (and period).
+CREATE TABLE batches (
+    id            BIGINT PRIMARY KEY DEFAULT nextval('seq_batches'),
+    number        VARCHAR NOT NULL,
+    company       VARCHAR NOT NULL,
+    journal       VARCHAR NOT NULL,
+    fiscal_year   INTEGER NOT NULL,
+    fy_start      DATE NOT NULL,
+    fy_end        DATE NOT NULL,
+    period        VARCHAR,                  -- YYYY-MM when grouped by period
+    currency      VARCHAR NOT NULL,
+    kind          VARCHAR NOT NULL,         -- normal | change | reversal | adjusting | generated
+    parent_id     BIGINT,                   -- the batch a change/reversal/adjustment is attached to
+    status        VARCHAR NOT NULL,         -- on-hold | balanced | scheduled | unposted | posted | void
+    export_state  VARCHAR NOT NULL,         -- in-progress | exported | export-failed
+    export_error  VARCHAR,
+    control_total DECIMAL(18,2),
+    schedule      VARCHAR,                  -- day | week | month (scheduled templates)
+    next_run      DATE,
+    schedule_runs INTEGER NOT NULL DEFAULT 0,
+    created_at    TIMESTAMP NOT NULL,
+    released_at   TIMESTAMP,
+    posted_at     TIMESTAMP,
+    exported_at   TIMESTAMP
+);
+
+-- Entries are now numbered when their batch is posted (number and
+-- validated_at NULL before), and sealed in a hash chain. Entries written
+-- by version 1 (posted at once) join one Balanced batch per company,
+-- journal, year and currency and are numbered again when posted.
+CREATE TABLE entries_v2 (
+    id           BIGINT PRIMARY KEY DEFAULT nextval('seq_entries'),
+    company      VARCHAR NOT NULL,
+    journal      VARCHAR NOT NULL,
+    journal_label VARCHAR NOT NULL,
+    fiscal_year  INTEGER NOT NULL,
+    fy_start     DATE NOT NULL,
+    fy_end       DATE NOT NULL,
+    number       INTEGER,                   -- gap-free per company, journal and fiscal year, at posting
+    entry_date   DATE NOT NULL,
+    piece_ref    VARCHAR NOT NULL,
+    piece_date   DATE NOT NULL,
+    label        VARCHAR NOT NULL,
+    currency     VARCHAR NOT NULL,
+    document_id  BIGINT,
+    validated_at TIMESTAMP,                 -- when posted (FEC ValidDate)
+    batch_id     BIGINT NOT NULL,
+    reverses_id  BIGINT,                    -- the entry this one reverses
+    chain_seq    BIGINT,                    -- position in the company's chain of posted entries
+    prev_hash    VARCHAR,
+    hash         VARCHAR
+);
+
+INSERT INTO batches (number, company, journal, fiscal_year, fy_start, fy_end, currency, kind, status, export_state, created_at)
+SELECT 'B' || lpad(CAST(row_number() OVER (ORDER BY company, journal, fiscal_year, currency) AS VARCHAR), 6, '0'),
+       company, journal, fiscal_year, min(fy_start), min(fy_end), currency, 'normal', 'balanced', 'in-progress', CAST(now() AS TIMESTAMP)
+FROM entries GROUP BY company, journal, fiscal_year, currency;
+
+INSERT INTO entries_v2 (id, company, journal, journal_label, fiscal_year, fy_start, fy_end, number, entry_date, piece_ref, piece_date, label, currency, document_id, validated_at, batch_id)
+SELECT e.id, e.company, e.journal, e.journal_label, e.fiscal_year, e.fy_start, e.fy_end, NULL, e.entry_date, e.piece_ref, e.piece_date, e.label, e.currency, e.document_id, NULL, b.id
+FROM entries e JOIN batches b USING (company, journal, fiscal_year, currency);
+
+INSERT INTO numbering SELECT 'batch', count(*) + 1 FROM batches;
+
+DROP TABLE entries;
+ALTER TABLE entries_v2 RENAME TO entries;
+
+ALTER TABLE events ADD COLUMN batch_id BIGINT;
+
+-- The hard lock of each company: it only moves forward.
+CREATE TABLE hard_locks (company VARCHAR PRIMARY KEY, locked_through DATE NOT NULL, recorded_at TIMESTAMP NOT NULL);
+"#,
+},
+];

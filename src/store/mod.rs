@@ -4,7 +4,9 @@
 //! connection (`StoreHandle`), and every change of a document's state is
 //! written with its events in one transaction.
 
+mod batches;
 mod handle;
+mod verify;
 pub mod migrations;
 
 use std::path::Path;
@@ -16,7 +18,9 @@ use rust_decimal::Decimal;
 
 use crate::ledger::{Entry, Line};
 
+pub use batches::{BatchFilter, BatchRow, Ctx, EditOutcome, EntryEdit, StoredBatchEntry};
 pub use handle::StoreHandle;
+pub use verify::{TrialBalanceRow, VerifyReport};
 
 /// What happened to a claimed file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +93,10 @@ pub struct EntryRecord {
     pub fiscal_year: i32,
     pub fy_start: NaiveDate,
     pub fy_end: NaiveDate,
+    /// `YYYY-MM` when batches are grouped by period.
+    pub period: Option<String>,
+    /// How the batch it is filed into starts (ledger.yaml `batches`).
+    pub options: crate::ledger::books::BatchOptions,
 }
 
 #[derive(Debug, Clone)]
@@ -119,8 +127,8 @@ pub struct Commit {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommittedDocument {
     pub document_id: i64,
-    /// `(entry id, journal, number)` when posted.
-    pub entry: Option<(i64, String, i32)>,
+    /// `(entry id, journal, batch number)` when an entry was filed.
+    pub entry: Option<(i64, String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,6 +146,7 @@ pub struct StoredEntry {
     pub fy_end: NaiveDate,
     pub number: i32,
     pub validated_on: NaiveDate,
+    pub batch_id: i64,
     pub entry: Entry,
 }
 
@@ -280,17 +289,20 @@ impl Store {
             }
             let mut posted = None;
             if let Some(er) = &d.entry {
-                let (entry_id, number) = insert_entry(&tx, &s.company, er, document_id, &now)?;
-                event.execute(params![
-                    now,
-                    c.actor,
-                    source_id,
-                    document_id,
-                    entry_id,
-                    "posted",
-                    serde_json::json!({"journal": er.entry.journal, "fiscal_year": er.fiscal_year, "number": number}).to_string()
-                ])?;
-                posted = Some((entry_id, er.entry.journal.clone(), number));
+                let (batch_id, entry_id, batch_number) = batches::file_entry(&tx, &s.company, er, document_id, &c.actor)?;
+                tx.execute(
+                    "INSERT INTO events (happened_at, actor, source_id, document_id, entry_id, batch_id, kind, detail) VALUES (CAST(? AS TIMESTAMP), ?, ?, ?, ?, ?, 'posted', ?)",
+                    params![
+                        now,
+                        c.actor,
+                        source_id,
+                        document_id,
+                        entry_id,
+                        batch_id,
+                        serde_json::json!({"journal": er.entry.journal, "fiscal_year": er.fiscal_year, "batch": batch_number}).to_string()
+                    ],
+                )?;
+                posted = Some((entry_id, er.entry.journal.clone(), batch_number));
             }
             out.documents.push(CommittedDocument { document_id, entry: posted });
         }
@@ -300,11 +312,13 @@ impl Store {
     }
 
     /// Posted entries of a company, optionally one fiscal year, ordered by
-    /// journal and number (the FEC's order).
+    /// journal and number (the FEC's order). Entries of batches not yet
+    /// posted have no number and are not exported.
     pub fn entries(&self, company: &str, fiscal_year: Option<i32>) -> Result<Vec<StoredEntry>> {
         let mut q = self.conn.prepare(
-            "SELECT id, journal, journal_label, fiscal_year, fy_end, number, entry_date, piece_ref, piece_date, label, currency, CAST(validated_at AS DATE)
-             FROM entries WHERE company = ? AND (? IS NULL OR fiscal_year = ?) ORDER BY fiscal_year, journal, number",
+            "SELECT id, journal, journal_label, fiscal_year, fy_end, number, entry_date, piece_ref, piece_date, label, currency, CAST(validated_at AS DATE), batch_id
+             FROM entries WHERE company = ? AND (? IS NULL OR fiscal_year = ?) AND number IS NOT NULL
+             AND batch_id IN (SELECT id FROM batches WHERE status = 'posted') ORDER BY fiscal_year, journal, number",
         )?;
         let heads = q
             .query_map(params![company, fiscal_year, fiscal_year], |r| {
@@ -321,49 +335,36 @@ impl Store {
                     r.get::<_, String>(9)?,
                     r.get::<_, String>(10)?,
                     r.get::<_, NaiveDate>(11)?,
+                    r.get::<_, i64>(12)?,
                 ))
             })?
             .collect::<Result<Vec<_>, _>>()?;
-        let mut lq = self.conn.prepare_cached(
-            "SELECT account, account_label, aux_account, aux_label, label, CAST(debit AS VARCHAR), CAST(credit AS VARCHAR), due_date
-             FROM entry_lines WHERE entry_id = ? ORDER BY line_no",
-        )?;
         let mut out = Vec::with_capacity(heads.len());
-        for (id, journal, journal_label, fy, fy_end, number, date, piece_ref, piece_date, label, currency, validated_on) in heads {
-            let lines = lq
-                .query_map(params![id], |r| {
-                    Ok(Line {
-                        account: r.get(0)?,
-                        account_label: r.get(1)?,
-                        aux_account: r.get(2)?,
-                        aux_label: r.get(3)?,
-                        label: r.get(4)?,
-                        debit: dec(&r.get::<_, String>(5)?),
-                        credit: dec(&r.get::<_, String>(6)?),
-                        due_date: r.get(7)?,
-                    })
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
+        for (id, journal, journal_label, fy, fy_end, number, date, piece_ref, piece_date, label, currency, validated_on, batch_id) in heads {
+            let lines = entry_lines(&self.conn, id)?;
             let entry = Entry { journal, journal_label, date, piece_ref, piece_date, label, currency, lines };
-            out.push(StoredEntry { id, company: company.to_string(), fiscal_year: fy, fy_end, number, validated_on, entry });
+            out.push(StoredEntry { id, company: company.to_string(), fiscal_year: fy, fy_end, number, validated_on, batch_id, entry });
         }
         Ok(out)
     }
 
     /// Fiscal years that have entries, with their closing dates.
     pub fn fiscal_years(&self, company: &str) -> Result<Vec<(i32, NaiveDate)>> {
-        let mut q = self.conn.prepare("SELECT DISTINCT fiscal_year, fy_end FROM entries WHERE company = ? ORDER BY 1")?;
+        let mut q = self.conn.prepare("SELECT DISTINCT fiscal_year, fy_end FROM entries WHERE company = ? AND number IS NOT NULL ORDER BY 1")?;
         let rows = q.query_map(params![company], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
 
-    /// A source's history, oldest first: `(at, actor, kind, detail)`.
+    /// A source's history, oldest first: `(at, actor, kind, detail)`,
+    /// with the batch events of the batches its entries are in.
     pub fn history(&self, source_id: i64) -> Result<Vec<(String, String, String, String)>> {
         let mut q = self.conn.prepare(
-            "SELECT CAST(happened_at AS VARCHAR), actor, kind, detail FROM events WHERE source_id = ? ORDER BY id",
+            "SELECT CAST(happened_at AS VARCHAR), actor, kind, detail FROM events WHERE source_id = ?
+             OR (source_id IS NULL AND batch_id IN (SELECT e.batch_id FROM entries e JOIN documents d ON d.id = e.document_id WHERE d.source_id = ?))
+             ORDER BY id",
         )?;
         let rows = q
-            .query_map(params![source_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .query_map(params![source_id, source_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
@@ -374,41 +375,27 @@ impl Store {
     }
 }
 
-fn insert_entry(tx: &duckdb::Transaction<'_>, company: &str, er: &EntryRecord, document_id: i64, now: &str) -> Result<(i64, i32)> {
-    let e = &er.entry;
-    // One writer: max + 1 inside the transaction cannot race, so numbers
-    // have no gaps per company, journal and fiscal year.
-    let number: i32 = tx.query_row(
-        "SELECT coalesce(max(number), 0) + 1 FROM entries WHERE company = ? AND journal = ? AND fiscal_year = ?",
-        params![company, e.journal, er.fiscal_year],
-        |r| r.get(0),
+/// An entry's lines, in order.
+fn entry_lines(conn: &Connection, entry_id: i64) -> Result<Vec<Line>> {
+    let mut lq = conn.prepare_cached(
+        "SELECT account, account_label, aux_account, aux_label, label, CAST(debit AS VARCHAR), CAST(credit AS VARCHAR), due_date
+         FROM entry_lines WHERE entry_id = ? ORDER BY line_no",
     )?;
-    let entry_id: i64 = tx.query_row(
-        "INSERT INTO entries (company, journal, journal_label, fiscal_year, fy_start, fy_end, number, entry_date, piece_ref, piece_date, label, currency, document_id, validated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TIMESTAMP)) RETURNING id",
-        params![
-            company, e.journal, e.journal_label, er.fiscal_year, er.fy_start, er.fy_end, number, e.date, e.piece_ref, e.piece_date, e.label, e.currency, document_id, now
-        ],
-        |r| r.get(0),
-    )?;
-    let mut ins = tx.prepare_cached(
-        "INSERT INTO entry_lines VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS DECIMAL(18,2)), CAST(? AS DECIMAL(18,2)), ?)",
-    )?;
-    for (i, l) in e.lines.iter().enumerate() {
-        ins.execute(params![
-            entry_id,
-            (i + 1) as i32,
-            l.account,
-            l.account_label,
-            l.aux_account,
-            l.aux_label,
-            l.label,
-            l.debit.to_string(),
-            l.credit.to_string(),
-            l.due_date
-        ])?;
-    }
-    Ok((entry_id, number))
+    let lines = lq
+        .query_map(params![entry_id], |r| {
+            Ok(Line {
+                account: r.get(0)?,
+                account_label: r.get(1)?,
+                aux_account: r.get(2)?,
+                aux_label: r.get(3)?,
+                label: r.get(4)?,
+                debit: dec(&r.get::<_, String>(5)?),
+                credit: dec(&r.get::<_, String>(6)?),
+                due_date: r.get(7)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(lines)
 }
 
 fn dec(s: &str) -> Decimal {

@@ -47,6 +47,31 @@ impl Site {
         cmd.args(args);
         cmd.output().unwrap()
     }
+    /// Run `paperledger ARGS --config C`, expect success, return stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--config", self.config.to_str().unwrap()]);
+        let out = self.cli(&all);
+        assert!(out.status.success(), "paperledger {args:?}: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+    /// `batches --json`, parsed.
+    pub fn batches(&self, extra: &[&str]) -> Vec<serde_json::Value> {
+        let mut args = vec!["batches", "--json"];
+        args.extend(extra);
+        serde_json::from_str(&self.ok(&args)).unwrap()
+    }
+    /// Release and post every Balanced batch through the CLI, as an accountant would.
+    pub fn release_and_post_all(&self) -> usize {
+        let mut n = 0;
+        for b in self.batches(&["--state", "balanced"]) {
+            let number = b["number"].as_str().unwrap().to_string();
+            self.ok(&["batch", "release", &number]);
+            self.ok(&["batch", "post", &number]);
+            n += 1;
+        }
+        n
+    }
 }
 
 pub fn files_in(dir: &Path) -> Vec<PathBuf> {
