@@ -127,8 +127,9 @@ pub enum Command {
     /// Change an entry: in place while its batch is not released or exported;
     /// otherwise through a change (exported) or adjusting (posted) batch.
     Entry {
-        #[arg(long, short)]
-        config: PathBuf,
+        /// The site's config (before or after `edit`).
+        #[arg(long, short, global = true)]
+        config: Option<PathBuf>,
         #[command(subcommand)]
         action: EntryAction,
     },
@@ -242,7 +243,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Batch { config, action, id, force, control_total, date, every, json } => {
             commands::admin::run(&config, Request::Batch { action, id, force, control_total, date, every, json })
         }
-        Command::Entry { config, action: EntryAction::Edit { id, set, hold } } => commands::admin::run(&config, Request::EntryEdit { id, set, hold }),
+        Command::Entry { config, action: EntryAction::Edit { id, set, hold } } => {
+            let config = config.context("entry edit needs --config C")?;
+            commands::admin::run(&config, Request::EntryEdit { id, set, hold })
+        }
         Command::Verify { config, json } => commands::admin::run(&config, Request::Verify { json }),
         Command::Samples { out, count, seed, scans, bulk, max_docs } => {
             let opts = crate::samplegen::GenOptions { out_dir: out.clone(), count, seed, buyer: crate::samplegen::Buyer::demo() };

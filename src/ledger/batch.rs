@@ -239,3 +239,96 @@ pub fn status_after_edit(before: Status, after: &BatchFacts, opts: &BatchOptions
 pub fn batch_number(prefix: &str, n: i64) -> String {
     format!("{prefix}{n:06}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn facts(status: Status, lines: usize, debit: Decimal, credit: Decimal) -> BatchFacts {
+        BatchFacts { status, lines, debit, credit, control_total: None, schedule_ran: false }
+    }
+
+    fn opts() -> BatchOptions {
+        BatchOptions::default()
+    }
+
+    #[test]
+    fn the_seeds_lifecycle_balanced_released_posted() {
+        let b = facts(Status::Balanced, 3, dec!(120), dec!(120));
+        assert_eq!(next_status(&b, Action::Release, &opts()), Ok(Status::Unposted));
+        let post_at_once = BatchOptions { post_on_release: true, ..opts() };
+        assert_eq!(next_status(&b, Action::Release, &post_at_once), Ok(Status::Posted));
+        let u = facts(Status::Unposted, 3, dec!(120), dec!(120));
+        assert_eq!(next_status(&u, Action::Post, &opts()), Ok(Status::Posted));
+        // Only released batches are posted.
+        assert!(next_status(&b, Action::Post, &opts()).unwrap_err().0.contains("release it first"));
+    }
+
+    #[test]
+    fn posted_and_void_batches_refuse_everything_with_the_rule() {
+        for status in [Status::Posted, Status::Void] {
+            let b = facts(status, 2, dec!(1), dec!(1));
+            for a in [Action::Hold, Action::Balance, Action::Release, Action::Post, Action::Schedule, Action::Void, Action::Edit] {
+                let r = next_status(&b, a, &opts()).unwrap_err();
+                assert!(r.0.starts_with(&format!("cannot {} a batch that is {status}", a.name())), "{r}");
+            }
+        }
+        let r = next_status(&facts(Status::Posted, 2, dec!(1), dec!(1)), Action::Hold, &opts()).unwrap_err();
+        assert!(r.0.contains("reversing or adjusting batch"), "{r}");
+        // Released: only posting remains.
+        let u = facts(Status::Unposted, 2, dec!(1), dec!(1));
+        assert!(next_status(&u, Action::Edit, &opts()).is_err());
+        assert!(next_status(&u, Action::Hold, &opts()).is_err());
+    }
+
+    #[test]
+    fn on_hold_needs_two_lines_equal_totals_and_the_control_total_to_balance() {
+        let one = facts(Status::OnHold, 1, dec!(5), dec!(5));
+        assert!(next_status(&one, Action::Balance, &opts()).unwrap_err().0.contains("at least two lines"));
+        let off = facts(Status::OnHold, 2, dec!(5), dec!(4));
+        assert!(next_status(&off, Action::Balance, &opts()).unwrap_err().0.contains("differs from credit total 4 by 1"));
+        assert!(next_status(&off, Action::Release, &opts()).unwrap_err().0.contains("cannot be released or posted"));
+        let even = facts(Status::OnHold, 2, dec!(5), dec!(5));
+        assert_eq!(next_status(&even, Action::Balance, &opts()), Ok(Status::Balanced));
+        let checked = BatchOptions { validate_control_total: true, ..opts() };
+        assert!(next_status(&even, Action::Balance, &checked).unwrap_err().0.contains("control total"));
+        let with_total = BatchFacts { control_total: Some(dec!(5)), ..even.clone() };
+        assert_eq!(next_status(&with_total, Action::Balance, &checked), Ok(Status::Balanced));
+        let wrong_total = BatchFacts { control_total: Some(dec!(6)), ..even };
+        assert!(next_status(&wrong_total, Action::Balance, &checked).unwrap_err().0.contains("control total 6 differs"));
+    }
+
+    #[test]
+    fn saving_follows_hold_on_entry_and_balance() {
+        let even = facts(Status::OnHold, 2, dec!(5), dec!(5));
+        assert_eq!(status_on_save(&even, &opts(), false), Status::Balanced);
+        assert_eq!(status_on_save(&even, &BatchOptions { hold_on_entry: true, ..opts() }, false), Status::OnHold);
+        assert_eq!(status_on_save(&facts(Status::OnHold, 2, dec!(5), dec!(6)), &opts(), false), Status::OnHold);
+    }
+
+    #[test]
+    fn an_edit_keeps_a_balanced_or_scheduled_batch_balanced_or_holds_it() {
+        let off = facts(Status::Balanced, 2, dec!(5), dec!(6));
+        assert!(status_after_edit(Status::Balanced, &off, &opts(), false).unwrap_err().0.contains("--hold"));
+        assert_eq!(status_after_edit(Status::Balanced, &off, &opts(), true), Ok(Status::OnHold));
+        assert!(status_after_edit(Status::Scheduled, &off, &opts(), false).is_err());
+        assert!(status_after_edit(Status::Posted, &off, &opts(), true).is_err());
+    }
+
+    #[test]
+    fn schedules_take_balanced_batches_and_end_void() {
+        let b = facts(Status::Balanced, 2, dec!(5), dec!(5));
+        assert_eq!(next_status(&b, Action::Schedule, &opts()), Ok(Status::Scheduled));
+        let s = facts(Status::Scheduled, 2, dec!(5), dec!(5));
+        assert_eq!(next_status(&s, Action::Void, &opts()), Ok(Status::Void));
+        assert!(next_status(&s, Action::Release, &opts()).is_err());
+        assert!(next_status(&facts(Status::OnHold, 2, dec!(5), dec!(5)), Action::Schedule, &opts()).is_err());
+    }
+
+    #[test]
+    fn batch_numbers_keep_six_digits_then_grow() {
+        assert_eq!(batch_number("B", 12), "B000012");
+        assert_eq!(batch_number("GL-", 1234567), "GL-1234567");
+    }
+}

@@ -245,7 +245,7 @@ impl Store {
         let (fy, fy_start, fy_end) = fiscal(date);
         let new = create_batch(&tx, &b.company, &b.journal, fy, fy_start, fy_end, None, &b.currency, BatchKind::Reversal, Some(b.id), &ctx.rules.batches)?;
         for o in &originals {
-            let r = o.entry.reversal(date, &o.entry.piece_ref, &format!("Extourne {}", o.entry.label));
+            let r = reversal_of(&o.entry, date);
             let rec = EntryRecord { entry: r, fiscal_year: fy, fy_start, fy_end, period: None, options: ctx.rules.batches.clone() };
             insert_entry_row(&tx, &b.company, &rec, o.document_id, new.0, Some(o.id))?;
         }
@@ -281,7 +281,7 @@ impl Store {
             let kind = if b.export_state == ExportState::InProgress { BatchKind::Adjusting } else { BatchKind::Change };
             let (fy, fy_start, fy_end) = fiscal(new.date);
             let created = create_batch(&tx, &b.company, &b.journal, fy, fy_start, fy_end, None, &b.currency, kind, Some(b.id), &ctx.rules.batches)?;
-            let rev = old.entry.reversal(new.date, &old.entry.piece_ref, &format!("Extourne {}", old.entry.label));
+            let rev = reversal_of(&old.entry, new.date);
             for (e, reverses) in [(rev, Some(entry_id)), (new.clone(), None)] {
                 let rec = EntryRecord { entry: e, fiscal_year: fy, fy_start, fy_end, period: None, options: ctx.rules.batches.clone() };
                 insert_entry_row(&tx, &b.company, &rec, old.document_id, created.0, reverses)?;
@@ -711,6 +711,15 @@ fn apply_edit(e: &mut Entry, edit: &EntryEdit) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The reversing entry, labelled so on every line (the FEC shows line labels).
+fn reversal_of(e: &Entry, date: NaiveDate) -> Entry {
+    let mut r = e.reversal(date, &e.piece_ref, &format!("Extourne {}", e.label));
+    for l in &mut r.lines {
+        l.label = format!("Extourne {}", l.label);
+    }
+    r
 }
 
 fn entry_json(e: &Entry) -> serde_json::Value {

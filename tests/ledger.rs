@@ -1,0 +1,305 @@
+//! The ledger through the real binary and a real DuckDB file: batches
+//! released and posted by the CLI, refusals with their rule, a reversal
+//! that still exports an auditor-clean FEC, `verify` catching a change
+//! made behind the program's back, the CLI talking to a running daemon,
+//! and random sequences of operations that keep every invariant.
+
+mod support;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use paperledger::ledger::books::LedgerRules;
+use paperledger::ledger::{Entry, Line};
+use paperledger::store::{Commit, Ctx, DocumentRecord, EntryEdit, EntryRecord, SourceRecord, SourceState, Store};
+use rust_decimal::Decimal;
+use support::{Daemon, Generated, Site};
+
+fn process(site: &Site, gen: &Generated) {
+    let mut args = vec!["process"];
+    let paths: Vec<String> = gen.pdfs.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    args.extend(paths.iter().map(String::as_str));
+    site.ok(&args);
+}
+
+#[test]
+fn batches_are_released_posted_reversed_exported_and_verified_through_the_cli() {
+    let site = Site::new(1500, 0);
+    let gen = Generated::eur(4, 41);
+    process(&site, &gen);
+
+    let batches = site.batches(&[]);
+    assert_eq!(batches.len(), 1, "four purchase invoices of one year share one batch: {batches:?}");
+    let b = &batches[0];
+    for key in ["id", "number", "journal", "fiscal_year", "status", "export_state", "debit", "credit"] {
+        assert!(!b[key].is_null(), "`{key}` missing from batches --json: {b}");
+    }
+    assert_eq!((b["status"].as_str(), b["export_state"].as_str(), b["journal"].as_str()), (Some("balanced"), Some("in-progress"), Some("HA")));
+    assert_eq!(b["debit"], b["credit"]);
+    let number = b["number"].as_str().unwrap().to_string();
+    // Not yet posted: nothing to export, nothing numbered.
+    let show = site.ok(&["batch", "show", &number]);
+    assert!(show.contains("not numbered before posting") && show.contains("source "), "{show}");
+
+    // Posting before releasing is refused with the rule, and changes nothing.
+    let refused = site.cli(&["batch", "post", &number, "--config", site.config.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("only released batches are posted"), "{}", String::from_utf8_lossy(&refused.stderr));
+    assert_eq!(site.release_and_post_all(), 1);
+    assert_eq!(site.batches(&["--state", "posted"]).len(), 1);
+
+    // A posted batch refuses to go on hold, to be edited in place, to be voided.
+    for action in ["hold", "void", "release"] {
+        let out = site.cli(&["batch", action, &number, "--config", site.config.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1), "{action}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("a posted batch is never changed nor deleted"), "{action}: {err}");
+    }
+
+    // Searching finds the batch by an invoice number and by an amount.
+    let truth = Generated::truth(&gen.pdfs[0]);
+    let inv = truth["documents"][0]["fields"]["invoice_number"].as_str().unwrap();
+    assert_eq!(site.batches(&["--search", inv]).len(), 1, "search {inv}");
+    assert_eq!(site.batches(&["--search", "NO-SUCH-THING-42"]).len(), 0);
+    let gross = truth["documents"][0]["fields"]["gross_total"].as_str().unwrap();
+    assert_eq!(site.batches(&["--search", gross]).len(), 1, "search {gross}");
+
+    // Correcting a posted entry: an adjusting batch attached to it.
+    let entries: serde_json::Value = serde_json::from_str(&site.ok(&["batch", "show", &number, "--json"])).unwrap();
+    let first = &entries["entries"][0];
+    let expense_line = first["lines"].as_array().unwrap().iter().position(|l| l["account"].as_str().unwrap().starts_with('6')).unwrap() + 1;
+    let first_lines = first["lines"].as_array().unwrap().len();
+    let edit = site.ok(&["entry", "edit", &first["id"].to_string(), &format!("{expense_line}.account=606400")]);
+    assert!(edit.contains("adjusting batch"), "{edit}");
+    assert_eq!(site.batches(&["--state", "posted"]).len(), 1, "the posted batch itself is untouched");
+
+    // Reversal: same lines, debit and credit swapped, linked; it follows
+    // the same lifecycle.
+    let rev = site.ok(&["batch", "reverse", &number]);
+    assert!(rev.contains(&format!("reverses {number}")), "{rev}");
+    let again = site.cli(&["batch", "reverse", &number, "--config", site.config.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already reversed"), "a batch is reversed once");
+    assert_eq!(site.release_and_post_all(), 2, "the adjusting and the reversing batch");
+    let all = site.batches(&["--state", "posted"]);
+    let reversal = all.iter().find(|b| b["kind"] == "reversal").expect("a posted reversal");
+    assert_eq!(reversal["parent_id"], b["id"]);
+    assert_eq!(reversal["debit"], b["debit"]);
+
+    // The FEC with the reversal still passes the auditor's checks.
+    site.ok(&["export", "--format", "fec", "--out", site.path("exports").to_str().unwrap()]);
+    let fec = std::fs::read_to_string(&site.files("exports")[0]).unwrap();
+    let problems = paperledger::export::fec::check_fec(&fec);
+    assert!(problems.is_empty(), "{problems:?}");
+    let lines = |b: &serde_json::Value| b["lines"].as_i64().unwrap() as usize;
+    assert_eq!(fec.lines().filter(|l| l.contains("\tExtourne ")).count(), lines(reversal) + first_lines, "the reversal's lines and the adjusting batch's reversed entry");
+    assert!(site.batches(&["--state", "exported"]).len() >= 3, "exported batches are marked");
+
+    // verify: intact books pass…
+    let ok = site.ok(&["verify"]);
+    assert!(ok.contains("OK"), "{ok}");
+    // …and a posted amount changed in the file behind the program's back is named.
+    let db = site.db();
+    let (entry_id, line_no): (i64, i32) = db
+        .query_row(
+            "SELECT l.entry_id, l.line_no FROM entry_lines l JOIN entries e ON e.id = l.entry_id WHERE e.number IS NOT NULL AND l.debit > 0 ORDER BY e.id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    db.execute("UPDATE entry_lines SET debit = debit + 100 WHERE entry_id = ? AND line_no = ?", duckdb::params![entry_id, line_no]).unwrap();
+    drop(db);
+    let broken = site.cli(&["verify", "--config", site.config.to_str().unwrap()]);
+    assert_eq!(broken.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&broken.stderr);
+    assert!(err.contains(&format!("entry {entry_id} ")) && err.contains("changed after it was posted"), "{err}");
+    assert!(err.contains("trial balance is not zero"), "{err}");
+
+    // A balanced tamper (both sides) is still caught by the seal.
+    let db = site.db();
+    db.execute("UPDATE entry_lines SET debit = debit - 100 WHERE entry_id = ? AND line_no = ?", duckdb::params![entry_id, line_no]).unwrap();
+    db.execute("UPDATE entries SET label = label || ' (edited)' WHERE id = ?", duckdb::params![entry_id]).unwrap();
+    drop(db);
+    let broken = site.cli(&["verify", "--config", site.config.to_str().unwrap()]);
+    assert_eq!(broken.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&broken.stderr);
+    assert!(err.contains("changed after it was posted") && !err.contains("trial balance"), "{err}");
+}
+
+#[test]
+fn the_cli_works_through_the_running_daemon_and_the_history_shows_who_did_what() {
+    let site = Site::new(300, 1);
+    let gen = Generated::eur(2, 43);
+    let daemon = Daemon::start(&site);
+    for p in &gen.pdfs {
+        std::fs::copy(p, site.inbox().join(p.file_name().unwrap())).unwrap();
+    }
+    support::wait_until("both invoices archived", 90, || site.files("archive").len() == 2);
+    // The daemon holds the database; the CLI's requests go through its socket.
+    support::wait_until("the batch listed", 30, || site.batches(&[]).first().is_some_and(|b| b["entries"] == 2));
+    assert_eq!(site.release_and_post_all(), 1);
+    let name = gen.pdfs[0].file_name().unwrap().to_str().unwrap().to_string();
+    let history = site.ok(&["history", &name]);
+    for kind in ["received", "posted", "batch-created", "batch-released", "batch-posted"] {
+        assert!(history.contains(kind), "no {kind} in:\n{history}");
+    }
+    assert!(history.contains("cli:"), "the CLI user is the actor of the release:\n{history}");
+    let ok = site.ok(&["verify"]);
+    assert!(ok.contains("2 posted entries"), "{ok}");
+    assert!(daemon.stop().success());
+    // And without the daemon, the same commands open the database themselves.
+    assert_eq!(site.batches(&["--state", "posted"]).len(), 1);
+    assert!(!site.path("paperledger.sock").exists(), "the socket is removed at stop");
+}
+
+// ---- the store, driven by random operations ----------------------------
+
+struct Xorshift(u64);
+impl Xorshift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// An invoice-like entry committed the way the pipeline commits one.
+fn file_entry(store: &mut Store, rules: &LedgerRules, rng: &mut Xorshift, n: usize) -> i64 {
+    let date = day(2025 + rng.below(2) as i32, 1 + rng.below(12) as u32, 1 + rng.below(28) as u32);
+    let journal = if rng.below(3) == 0 { "VT" } else { "HA" };
+    let net = Decimal::new(100 + rng.below(1_000_000) as i64, 2);
+    let vat = (net * Decimal::new(20, 2)).round_dp(2);
+    let lines = vec![
+        Line::debit("606000", "Achats", "x", net),
+        Line::debit("445660", "TVA", "x", vat),
+        Line::credit("401000", "Fournisseurs", "x", net + vat).with_aux("FACME", "ACME"),
+    ];
+    let entry = Entry::new(journal, "J", date, &format!("F{n}"), date, &format!("ACME F{n}"), "EUR", lines).unwrap();
+    let fy = rules.fiscal_year(date, (1, 1));
+    let source = SourceRecord {
+        sha256: format!("{n:064}"),
+        original_name: format!("f{n}.pdf"),
+        inbox: "purchases".into(),
+        company: "demo".into(),
+        size_bytes: 1,
+        received_at: date.and_hms_opt(8, 0, 0).unwrap(),
+        spool_name: format!("s{n}"),
+        state: SourceState::Processed,
+        stored_path: format!("/archive/f{n}.pdf"),
+        reason: None,
+        duplicate_of: None,
+        page_count: Some(1),
+    };
+    let doc = DocumentRecord {
+        pages: vec![1],
+        pipeline: "p".into(),
+        category: "invoice".into(),
+        category_reason: "test".into(),
+        state: "posted".into(),
+        review_reasons: vec![],
+        checks: serde_json::json!([]),
+        fields: vec![],
+        vat_lines: vec![],
+        entry: Some(EntryRecord { entry, fiscal_year: fy.label, fy_start: fy.start, fy_end: fy.end, period: None, options: rules.batches.clone() }),
+        events: vec![],
+    };
+    let c = store.commit(&Commit { actor: "test".into(), source, source_events: vec![], documents: vec![doc] }).unwrap();
+    c.documents[0].entry.as_ref().unwrap().0
+}
+
+/// Every posted entry's content as posted: it must never change.
+fn posted_snapshot(store: &Store) -> HashMap<i64, String> {
+    let mut q = store
+        .connection()
+        .prepare(
+            "SELECT e.id, e.hash || string_agg(l.account || ':' || CAST(l.debit AS VARCHAR) || ':' || CAST(l.credit AS VARCHAR), ',' ORDER BY l.line_no)
+             FROM entries e JOIN entry_lines l ON l.entry_id = e.id WHERE e.number IS NOT NULL GROUP BY e.id, e.hash",
+        )
+        .unwrap();
+    q.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<Result<_, _>>().unwrap()
+}
+
+#[test]
+fn random_operation_sequences_keep_every_invariant() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rules = LedgerRules::builtin();
+    let fiscal = |d: NaiveDate| {
+        let y = LedgerRules::builtin().fiscal_year(d, (1, 1));
+        (y.label, y.start, y.end)
+    };
+    let net: HashMap<String, String> = [("demo".to_string(), "120000".to_string())].into();
+    let mut refusals = 0;
+    let mut done: HashMap<&str, usize> = HashMap::new();
+    for seed in 1..=12u64 {
+        let mut store = Store::open(&dir.path().join(format!("books{seed}.duckdb"))).unwrap();
+        let mut rng = Xorshift(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        rules.batches.group_by = if seed % 2 == 0 { paperledger::ledger::books::GroupBy::Period } else { paperledger::ledger::books::GroupBy::Year };
+        rules.batches.post_on_release = seed % 3 == 0;
+        let mut entries = Vec::new();
+        for step in 0..45 {
+            let before = posted_snapshot(&store);
+            let ctx = Ctx { actor: "prop", rules: &rules, force: false };
+            let batches = store.batches(&Default::default()).unwrap();
+            let pick = |rng: &mut Xorshift| batches.get(rng.below(batches.len().max(1) as u64) as usize).map(|b| b.number.clone());
+            let op = rng.below(10);
+            let r: anyhow::Result<()> = match op {
+                0..=2 => {
+                    entries.push(file_entry(&mut store, &rules, &mut rng, (seed * 1000 + step) as usize));
+                    Ok(())
+                }
+                3 | 4 => pick(&mut rng).map_or(Ok(()), |b| store.transition(&b, paperledger::ledger::batch::Action::Release, &ctx).map(|_| ())),
+                5 => pick(&mut rng).map_or(Ok(()), |b| store.transition(&b, paperledger::ledger::batch::Action::Post, &ctx).map(|_| ())),
+                6 => pick(&mut rng).map_or(Ok(()), |b| {
+                    let a = [paperledger::ledger::batch::Action::Hold, paperledger::ledger::batch::Action::Balance, paperledger::ledger::batch::Action::Void][rng.below(3) as usize];
+                    store.transition(&b, a, &ctx).map(|_| ())
+                }),
+                7 => pick(&mut rng).map_or(Ok(()), |b| store.reverse_batch(&b, day(2026, 6, 30), &ctx, fiscal).map(|_| ())),
+                _ => match entries.get(rng.below(entries.len().max(1) as u64) as usize) {
+                    None => Ok(()),
+                    Some(&id) => {
+                        let amount = format!("{}.{:02}", rng.below(500), rng.below(100));
+                        let hold = rng.below(2) == 0;
+                        let edit = EntryEdit { lines: vec![(1, "debit".into(), amount)], hold, ..Default::default() };
+                        store.edit_entry(id, &edit, &ctx, fiscal).map(|_| ())
+                    }
+                },
+            };
+            match r {
+                Ok(()) => *done.entry(["file", "file", "file", "release", "release", "post", "hold/balance/void", "reverse", "edit", "edit"][op as usize]).or_default() += 1,
+                Err(_) => refusals += 1,
+            }
+            // Invariants after every operation.
+            let report = store.verify(&net).unwrap();
+            assert!(report.problems.is_empty(), "seed {seed} step {step} op {op}: {:?}", report.problems);
+            let after = posted_snapshot(&store);
+            for (id, content) in &before {
+                assert_eq!(after.get(id), Some(content), "seed {seed} step {step}: posted entry {id} changed");
+            }
+            for b in store.batches(&Default::default()).unwrap() {
+                if matches!(b.status, paperledger::ledger::batch::Status::Balanced | paperledger::ledger::batch::Status::Unposted | paperledger::ledger::batch::Status::Posted) {
+                    assert_eq!(b.debit, b.credit, "seed {seed} step {step}: batch {} is {} but unbalanced", b.number, b.status);
+                    assert!(b.lines >= 2);
+                }
+            }
+        }
+        // The store itself refuses to touch a posted line.
+        let posted: Option<i64> = store.connection().query_row("SELECT min(id) FROM entries WHERE number IS NOT NULL", [], |r| r.get(0)).unwrap();
+        if let Some(id) = posted {
+            let err = store.update_line_amounts(id, 1, Decimal::ONE, Decimal::ZERO).unwrap_err().to_string();
+            assert!(err.contains("never updated nor deleted"), "{err}");
+            assert!(store.delete_entry(id, "prop").is_err());
+        }
+    }
+    // The sequences did exercise the lifecycle, refusals included.
+    for op in ["file", "release", "post", "reverse", "edit", "hold/balance/void"] {
+        assert!(done.get(op).copied().unwrap_or(0) > 0, "no successful {op} in {done:?}");
+    }
+    assert!(refusals > 0);
+}
