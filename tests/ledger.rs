@@ -303,3 +303,118 @@ fn random_operation_sequences_keep_every_invariant() {
     }
     assert!(refusals > 0);
 }
+
+#[test]
+fn a_version_1_database_is_upgraded_its_entries_waiting_in_a_balanced_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.duckdb");
+    {
+        let c = duckdb::Connection::open(&path).unwrap();
+        c.execute_batch("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)").unwrap();
+        c.execute_batch(paperledger::store::migrations::MIGRATIONS[0].sql).unwrap();
+        c.execute_batch(
+            "INSERT INTO schema_migrations VALUES (1, 'v1', now()::TIMESTAMP);
+             INSERT INTO entries (company, journal, journal_label, fiscal_year, fy_start, fy_end, number, entry_date, piece_ref, piece_date, label, currency, document_id, validated_at)
+             VALUES ('demo', 'HA', 'Achats', 2025, '2025-01-01', '2025-12-31', 1, '2025-03-01', 'F1', '2025-03-01', 'ACME F1', 'EUR', NULL, now()::TIMESTAMP);
+             INSERT INTO entry_lines VALUES (1, 1, '606000', 'Achats', NULL, NULL, 'x', 100, 0, NULL), (1, 2, '401000', 'Fournisseurs', 'FACME', 'ACME', 'x', 0, 100, NULL);",
+        )
+        .unwrap();
+    }
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), paperledger::store::migrations::MIGRATIONS.len() as i32);
+    let batches = store.batches(&Default::default()).unwrap();
+    assert_eq!(batches.len(), 1);
+    assert_eq!((batches[0].status, batches[0].debit), (paperledger::ledger::batch::Status::Balanced, Decimal::new(10000, 2)));
+    let rules = LedgerRules::builtin();
+    let ctx = Ctx { actor: "test", rules: &rules, force: false };
+    store.transition(&batches[0].number, paperledger::ledger::batch::Action::Release, &ctx).unwrap();
+    store.transition(&batches[0].number, paperledger::ledger::batch::Action::Post, &ctx).unwrap();
+    let report = store.verify(&HashMap::new()).unwrap();
+    assert!(report.problems.is_empty() && report.posted_entries == 1, "{report:?}");
+}
+
+#[test]
+fn a_hard_lock_only_moves_forward_and_locked_periods_refuse_posting() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("b.duckdb")).unwrap();
+    let mut rules = LedgerRules::builtin();
+    let mut rng = Xorshift(7);
+    for n in 0..6 {
+        file_entry(&mut store, &rules, &mut rng, n);
+    }
+    assert_eq!(store.record_hard_lock("demo", Some(day(2025, 6, 30)), "test").unwrap(), Some(day(2025, 6, 30)));
+    let err = store.record_hard_lock("demo", Some(day(2025, 3, 31)), "test").unwrap_err().to_string();
+    assert!(err.contains("irreversible") && err.contains("2025-06-30"), "{err}");
+    // Forgetting it in the file does not lift it either.
+    assert_eq!(store.record_hard_lock("demo", None, "test").unwrap(), Some(day(2025, 6, 30)));
+    let batches = store.batches(&Default::default()).unwrap();
+    let locked = batches.iter().find(|b| b.fiscal_year == 2025).expect("a 2025 batch");
+    let ctx = Ctx { actor: "test", rules: &rules, force: false };
+    let entries = store.batch_entries(locked.id).unwrap();
+    assert!(entries.iter().any(|e| e.entry.date <= day(2025, 6, 30)), "the seed gives an entry in the locked half-year");
+    let err = store.transition(&locked.number, paperledger::ledger::batch::Action::Release, &ctx).unwrap_err().to_string();
+    assert!(err.contains("hard-locked period"), "{err}");
+    // A soft lock refuses unless forced.
+    rules.locks.soft = Some(day(2026, 12, 31));
+    let ctx = Ctx { actor: "test", rules: &rules, force: false };
+    let open = batches.iter().find(|b| b.fiscal_year == 2026).expect("a 2026 batch");
+    let err = store.transition(&open.number, paperledger::ledger::batch::Action::Release, &ctx).unwrap_err().to_string();
+    assert!(err.contains("soft-locked") && err.contains("--force"), "{err}");
+    let forced = Ctx { actor: "test", rules: &rules, force: true };
+    store.transition(&open.number, paperledger::ledger::batch::Action::Release, &forced).unwrap();
+    store.transition(&open.number, paperledger::ledger::batch::Action::Post, &forced).unwrap();
+    assert!(store.verify(&HashMap::new()).unwrap().problems.is_empty());
+}
+
+#[test]
+fn a_scheduled_batch_generates_its_batches_and_turns_void_when_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("s.duckdb")).unwrap();
+    let rules = LedgerRules::builtin();
+    let mut rng = Xorshift(11);
+    file_entry(&mut store, &rules, &mut rng, 1);
+    let template = store.batches(&Default::default()).unwrap().remove(0);
+    let ctx = Ctx { actor: "test", rules: &rules, force: false };
+    store.schedule_batch(&template.number, "month", day(2026, 1, 31), &ctx).unwrap();
+    let fiscal = |d: NaiveDate| {
+        let y = rules.fiscal_year(d, (1, 1));
+        (y.label, y.start, y.end)
+    };
+    let made = store.run_schedules("demo", day(2026, 4, 15), &ctx, fiscal).unwrap();
+    assert_eq!(made.len(), 3, "Jan 31, Feb 28, Mar 28: {made:?}");
+    assert!(store.run_schedules("demo", day(2026, 4, 15), &ctx, fiscal).unwrap().is_empty(), "nothing twice");
+    for n in &made {
+        let b = store.batch(n).unwrap();
+        assert_eq!((b.status, b.kind, b.parent_id, b.debit), (paperledger::ledger::batch::Status::Balanced, paperledger::ledger::batch::BatchKind::Generated, Some(template.id), template.debit));
+    }
+    // A template is not released; removing it from the schedule voids it.
+    assert!(store.transition(&template.number, paperledger::ledger::batch::Action::Release, &ctx).is_err());
+    assert_eq!(store.transition(&template.number, paperledger::ledger::batch::Action::Void, &ctx).unwrap(), paperledger::ledger::batch::Status::Void);
+    assert!(store.run_schedules("demo", day(2026, 12, 31), &ctx, fiscal).unwrap().is_empty());
+}
+
+#[test]
+fn an_edit_that_unbalances_a_batch_needs_hold_and_the_batch_then_refuses_release() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("e.duckdb")).unwrap();
+    let rules = LedgerRules::builtin();
+    let mut rng = Xorshift(5);
+    let id = file_entry(&mut store, &rules, &mut rng, 1);
+    let ctx = Ctx { actor: "test", rules: &rules, force: false };
+    let fiscal = |d: NaiveDate| {
+        let y = rules.fiscal_year(d, (1, 1));
+        (y.label, y.start, y.end)
+    };
+    let edit = EntryEdit { lines: vec![(1, "debit".into(), "1.00".into())], ..Default::default() };
+    let err = store.edit_entry(id, &edit, &ctx, fiscal).unwrap_err().to_string();
+    assert!(err.contains("not balanced") && err.contains("--hold"), "{err}");
+    let held = EntryEdit { hold: true, ..edit };
+    store.edit_entry(id, &held, &ctx, fiscal).unwrap();
+    let b = store.batches(&Default::default()).unwrap().remove(0);
+    assert_eq!(b.status, paperledger::ledger::batch::Status::OnHold);
+    let err = store.transition(&b.number, paperledger::ledger::batch::Action::Balance, &ctx).unwrap_err().to_string();
+    assert!(err.contains("differs from credit total"), "{err}");
+    // The net income account is refused outright.
+    let bad = EntryEdit { lines: vec![(1, "account".into(), "120000".into())], hold: true, ..Default::default() };
+    assert!(store.edit_entry(id, &bad, &ctx, fiscal).unwrap_err().to_string().contains("net income account"));
+}

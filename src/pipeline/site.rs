@@ -133,7 +133,7 @@ impl Site {
                         ));
                         None
                     } else {
-                        load_pipeline(&file, &inbox.pipeline, &rules_dir, Some(&company.identity), &mut issues).map(|p| {
+                        load_pipeline(&file, &inbox.pipeline, &rules_dir, Some(&company.identity), company.ledger.vat_rounding, &mut issues).map(|p| {
                             let p = Arc::new(p);
                             pipelines.insert(key, p.clone());
                             p
@@ -159,7 +159,7 @@ impl Site {
             for f in files {
                 let name = f.file_stem().unwrap_or_default().to_string_lossy().into_owned();
                 if !pipelines.keys().any(|(p, _)| *p == name) {
-                    load_pipeline(&f, &name, &rules_dir, None, &mut issues);
+                    load_pipeline(&f, &name, &rules_dir, None, Default::default(), &mut issues);
                 }
             }
         }
@@ -215,7 +215,14 @@ impl Site {
 
 /// Compile one pipeline file; `identity` is the company the recognizer
 /// reads for (its identifiers are never the supplier's).
-pub fn load_pipeline(file: &Path, name: &str, rules_dir: &Path, identity: Option<&CompanyIdentity>, issues: &mut Vec<Issue>) -> Option<Pipeline> {
+pub fn load_pipeline(
+    file: &Path,
+    name: &str,
+    rules_dir: &Path,
+    identity: Option<&CompanyIdentity>,
+    vat_rounding: crate::ledger::books::VatRounding,
+    issues: &mut Vec<Issue>,
+) -> Option<Pipeline> {
     let doc = match YamlDoc::read(file) {
         Ok(d) => d,
         Err(i) => {
@@ -251,7 +258,7 @@ pub fn load_pipeline(file: &Path, name: &str, rules_dir: &Path, identity: Option
                     cats,
                     marks,
                     identity.cloned().unwrap_or_default(),
-                    RecognizeSettings { amount_tolerance: r.amount_tolerance, min_confidence: r.min_confidence },
+                    RecognizeSettings { amount_tolerance: r.amount_tolerance, min_confidence: r.min_confidence, vat_rounding },
                 )),
                 _ => None,
             }

@@ -65,12 +65,17 @@ impl Recognizer {
             category_reason = format!("e-invoice type code {type_code}");
         }
 
-        let breakdown: Vec<VatLine> = inv
+        let mut breakdown: Vec<VatLine> = inv
             .vat_breakdown
             .iter()
             .filter_map(|v| Some(VatLine { rate: v.rate.unwrap_or_default().normalize(), base: v.base?.abs(), amount: v.amount.unwrap_or_default().abs() }))
             .collect();
         let s = self.settings();
+        let line_rates: Option<Vec<(Decimal, Decimal)>> = inv.lines.iter().map(|l| Some((l.vat_rate?, l.net_amount?.abs()))).collect();
+        if let (true, Some(lines)) = (breakdown.is_empty(), line_rates.filter(|l| !l.is_empty())) {
+            // No breakdown in the XML: computed from its lines, rounded as the company rounds.
+            breakdown = crate::ledger::money::vat_by_rate(&lines, s.vat_rounding).into_iter().map(|(rate, base, amount)| VatLine { rate, base, amount }).collect();
+        }
         let mut checks: Vec<Check> = checks::run(&fields, &breakdown, &[], s.amount_tolerance, s.min_confidence);
         let problems = inv.checks();
         checks.push(Check {

@@ -144,11 +144,14 @@ pub struct RecognizeSettings {
     pub amount_tolerance: Decimal,
     /// A field recognized with less confidence sends the document to review.
     pub min_confidence: f32,
+    /// How VAT is computed from an e-invoice's lines when it gives no
+    /// breakdown (the company's ledger.yaml `vat_rounding`).
+    pub vat_rounding: crate::ledger::books::VatRounding,
 }
 
 impl Default for RecognizeSettings {
     fn default() -> Self {
-        RecognizeSettings { amount_tolerance: Decimal::new(2, 2), min_confidence: 0.5 }
+        RecognizeSettings { amount_tolerance: Decimal::new(2, 2), min_confidence: 0.5, vat_rounding: Default::default() }
     }
 }
 

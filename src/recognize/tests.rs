@@ -553,7 +553,7 @@ fn tolerance_is_configurable() {
         CategoryRules::builtin(),
         MarkRules::builtin(),
         CompanyIdentity::default(),
-        RecognizeSettings { amount_tolerance: dec!(0.05), min_confidence: 0.5 },
+        RecognizeSettings { amount_tolerance: dec!(0.05), min_confidence: 0.5, ..Default::default() },
     )
     .recognize(&pages_from_text(&[text]));
     assert!(check(&loose, "net_plus_vat_equals_gross").passed, "{:?}", loose.checks);
@@ -567,7 +567,7 @@ fn low_confidence_fields_are_reported() {
         CategoryRules::builtin(),
         MarkRules::none(),
         CompanyIdentity::default(),
-        RecognizeSettings { amount_tolerance: dec!(0.02), min_confidence: 0.9 },
+        RecognizeSettings { amount_tolerance: dec!(0.02), min_confidence: 0.9, ..Default::default() },
     )
     .recognize(&pages_from_text(&[text]));
     let c = check(&r, "field_confidence");
