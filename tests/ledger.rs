@@ -342,16 +342,16 @@ fn a_hard_lock_only_moves_forward_and_locked_periods_refuse_posting() {
     for n in 0..6 {
         file_entry(&mut store, &rules, &mut rng, n);
     }
-    assert_eq!(store.record_hard_lock("demo", Some(day(2025, 6, 30)), "test").unwrap(), Some(day(2025, 6, 30)));
+    assert_eq!(store.record_hard_lock("demo", Some(day(2025, 12, 31)), "test").unwrap(), Some(day(2025, 12, 31)));
     let err = store.record_hard_lock("demo", Some(day(2025, 3, 31)), "test").unwrap_err().to_string();
-    assert!(err.contains("irreversible") && err.contains("2025-06-30"), "{err}");
+    assert!(err.contains("irreversible") && err.contains("2025-12-31"), "{err}");
     // Forgetting it in the file does not lift it either.
-    assert_eq!(store.record_hard_lock("demo", None, "test").unwrap(), Some(day(2025, 6, 30)));
+    assert_eq!(store.record_hard_lock("demo", None, "test").unwrap(), Some(day(2025, 12, 31)));
     let batches = store.batches(&Default::default()).unwrap();
     let locked = batches.iter().find(|b| b.fiscal_year == 2025).expect("a 2025 batch");
     let ctx = Ctx { actor: "test", rules: &rules, force: false };
     let entries = store.batch_entries(locked.id).unwrap();
-    assert!(entries.iter().any(|e| e.entry.date <= day(2025, 6, 30)), "the seed gives an entry in the locked half-year");
+    assert!(!entries.is_empty() && entries.iter().all(|e| e.entry.date <= day(2025, 12, 31)));
     let err = store.transition(&locked.number, paperledger::ledger::batch::Action::Release, &ctx).unwrap_err().to_string();
     assert!(err.contains("hard-locked period"), "{err}");
     // A soft lock refuses unless forced.
