@@ -85,6 +85,19 @@ fn batches_are_released_posted_reversed_exported_and_verified_through_the_cli() 
     assert_eq!(reversal["parent_id"], b["id"]);
     assert_eq!(reversal["debit"], b["debit"]);
 
+    // An export that cannot be written leaves its batches export-failed
+    // with the reason (here the temporary file's name is taken by a folder).
+    let year = b["fiscal_year"].as_i64().unwrap();
+    let blocker = site.path("exports").join(format!(".904518271FEC{year}1231.txt.tmp"));
+    std::fs::create_dir_all(&blocker).unwrap();
+    let failed = site.cli(&["export", "--config", site.config.to_str().unwrap(), "--format", "fec", "--out", site.path("exports").to_str().unwrap()]);
+    assert!(!failed.status.success());
+    assert!(String::from_utf8_lossy(&failed.stderr).contains("export-failed"), "{}", String::from_utf8_lossy(&failed.stderr));
+    let waiting = site.batches(&["--state", "export-failed"]);
+    assert_eq!(waiting.len(), 3, "{waiting:?}");
+    assert!(waiting[0]["export_error"].as_str().unwrap().contains(".tmp"), "{}", waiting[0]);
+    std::fs::remove_dir(&blocker).unwrap();
+
     // The FEC with the reversal still passes the auditor's checks.
     site.ok(&["export", "--format", "fec", "--out", site.path("exports").to_str().unwrap()]);
     let fec = std::fs::read_to_string(&site.files("exports")[0]).unwrap();
@@ -92,7 +105,8 @@ fn batches_are_released_posted_reversed_exported_and_verified_through_the_cli() 
     assert!(problems.is_empty(), "{problems:?}");
     let lines = |b: &serde_json::Value| b["lines"].as_i64().unwrap() as usize;
     assert_eq!(fec.lines().filter(|l| l.contains("\tExtourne ")).count(), lines(reversal) + first_lines, "the reversal's lines and the adjusting batch's reversed entry");
-    assert!(site.batches(&["--state", "exported"]).len() >= 3, "exported batches are marked");
+    assert_eq!(site.batches(&["--state", "exported"]).len(), 3, "exported batches are marked");
+    assert!(site.batches(&["--state", "export-failed"]).is_empty());
 
     // verify: intact books pass…
     let ok = site.ok(&["verify"]);

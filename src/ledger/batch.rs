@@ -225,7 +225,8 @@ pub fn next_status(b: &BatchFacts, action: Action, opts: &BatchOptions) -> Resul
 /// refused unless it is saved On hold); a Scheduled one too.
 pub fn status_after_edit(before: Status, after: &BatchFacts, opts: &BatchOptions, hold: bool) -> Result<Status, Refusal> {
     match before {
-        Status::OnHold => Ok(if hold { Status::OnHold } else { status_on_save(after, opts, false) }),
+        // The hold is cleared by someone (`balance`), never by an edit.
+        Status::OnHold => Ok(Status::OnHold),
         Status::Balanced if hold => Ok(Status::OnHold),
         Status::Balanced | Status::Scheduled => match unbalanced_reason(after, opts) {
             None => Ok(before),

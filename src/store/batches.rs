@@ -4,6 +4,8 @@
 //! first and happens in one transaction with its history events; nothing
 //! here updates or deletes a line of a posted batch.
 
+use std::collections::HashMap;
+
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::{Months, NaiveDate};
 use duckdb::{params, OptionalExt, Transaction};
@@ -179,28 +181,27 @@ impl Store {
         match to {
             Status::Posted => {
                 if b.status == Status::Balanced {
-                    tx.execute("UPDATE batches SET released_at = CAST(? AS TIMESTAMP) WHERE id = ?", params![now, b.id])?;
+                    tx.prepare_cached("UPDATE batches SET released_at = CAST(? AS TIMESTAMP) WHERE id = ?")?.execute( params![now, b.id])?;
                     event(&tx, ctx.actor, b.id, None, "batch-released", json!({"batch": b.number}))?;
                 }
                 post_batch(&tx, &b, ctx, &now)?;
             }
             Status::Unposted => {
-                check_postable(&tx, &b, ctx)?;
-                tx.execute("UPDATE batches SET status = 'unposted', released_at = CAST(? AS TIMESTAMP) WHERE id = ?", params![now, b.id])?;
+                check_postable(&tx, &b, &load_entries(&tx, "e.batch_id = ?", b.id)?, ctx)?;
+                tx.prepare_cached("UPDATE batches SET status = 'unposted', released_at = CAST(? AS TIMESTAMP) WHERE id = ?")?.execute( params![now, b.id])?;
                 event(&tx, ctx.actor, b.id, None, "batch-released", json!({"batch": b.number}))?;
             }
             Status::Void => {
-                tx.execute("UPDATE batches SET status = 'void', next_run = NULL WHERE id = ?", params![b.id])?;
+                tx.prepare_cached("UPDATE batches SET status = 'void', next_run = NULL WHERE id = ?")?.execute( params![b.id])?;
                 // The documents of a voided batch are no longer in the books: back to review.
-                tx.execute(
-                    "UPDATE documents SET state = 'review', review_reasons = ? WHERE id IN (SELECT document_id FROM entries WHERE batch_id = ? AND document_id IS NOT NULL)",
+                tx.prepare_cached("UPDATE documents SET state = 'review', review_reasons = ? WHERE id IN (SELECT document_id FROM entries WHERE batch_id = ? AND document_id IS NOT NULL)")?.execute(
                     params![serde_json::to_string(&[format!("its batch {} was voided", b.number)])?, b.id],
                 )?;
                 event(&tx, ctx.actor, b.id, None, "batch-voided", json!({"batch": b.number, "was": b.status}))?;
             }
             s => {
                 if s != b.status {
-                    tx.execute("UPDATE batches SET status = ? WHERE id = ?", params![s.as_str(), b.id])?;
+                    tx.prepare_cached("UPDATE batches SET status = ? WHERE id = ?")?.execute( params![s.as_str(), b.id])?;
                     event(&tx, ctx.actor, b.id, None, &format!("batch-{}", action.name()), json!({"batch": b.number, "from": b.status, "to": s}))?;
                 }
             }
@@ -215,13 +216,13 @@ impl Store {
         let tx = self.conn.transaction()?;
         let b = batch_by_key(&tx, key)?;
         batch::next_status(&b.facts(false), Action::Edit, &ctx.rules.batches).map_err(|r| refusal(&b, r))?;
-        tx.execute("UPDATE batches SET control_total = CAST(? AS DECIMAL(18,2)) WHERE id = ?", params![total.to_string(), b.id])?;
+        tx.prepare_cached("UPDATE batches SET control_total = CAST(? AS DECIMAL(18,2)) WHERE id = ?")?.execute( params![total.to_string(), b.id])?;
         let after = BatchFacts { control_total: Some(total), ..b.facts(false) };
         let status = match b.status {
             Status::OnHold => Status::OnHold,
             s => batch::status_after_edit(s, &after, &ctx.rules.batches, false).unwrap_or(Status::OnHold),
         };
-        tx.execute("UPDATE batches SET status = ? WHERE id = ?", params![status.as_str(), b.id])?;
+        tx.prepare_cached("UPDATE batches SET status = ? WHERE id = ?")?.execute( params![status.as_str(), b.id])?;
         event(&tx, ctx.actor, b.id, None, "batch-control-total", json!({"batch": b.number, "control_total": total.to_string(), "status": status}))?;
         tx.commit()?;
         Ok(status)
@@ -273,7 +274,7 @@ impl Store {
             rewrite_entry(&tx, entry_id, &old.entry, &new)?;
             let facts = batch_facts(&tx, b.id, b.control_total)?;
             let status = batch::status_after_edit(b.status, &facts, &ctx.rules.batches, edit.hold).map_err(|r| refusal(&b, r))?;
-            tx.execute("UPDATE batches SET status = ? WHERE id = ?", params![status.as_str(), b.id])?;
+            tx.prepare_cached("UPDATE batches SET status = ? WHERE id = ?")?.execute( params![status.as_str(), b.id])?;
             event(&tx, ctx.actor, b.id, Some(entry_id), "entry-edited", json!({"batch": b.number, "before": entry_json(&old.entry), "after": entry_json(&new), "status": status}))?;
             EditOutcome::InPlace { batch: b.number.clone(), status }
         } else if b.status == Status::Posted || b.export_state != ExportState::InProgress {
@@ -305,7 +306,7 @@ impl Store {
         let tx = self.conn.transaction()?;
         let b = batch_by_key(&tx, key)?;
         batch::next_status(&b.facts(false), Action::Schedule, &ctx.rules.batches).map_err(|r| refusal(&b, r))?;
-        tx.execute("UPDATE batches SET status = 'scheduled', schedule = ?, next_run = ? WHERE id = ?", params![every, start, b.id])?;
+        tx.prepare_cached("UPDATE batches SET status = 'scheduled', schedule = ?, next_run = ? WHERE id = ?")?.execute( params![every, start, b.id])?;
         event(&tx, ctx.actor, b.id, None, "batch-scheduled", json!({"batch": b.number, "every": every, "from": start}))?;
         tx.commit()?;
         Ok(())
@@ -343,7 +344,7 @@ impl Store {
                     _ => run.checked_add_months(Months::new(1)).context("schedule date out of range")?,
                 };
             }
-            tx.execute("UPDATE batches SET next_run = ?, schedule_runs = schedule_runs + 1 WHERE id = ?", params![run, id])?;
+            tx.prepare_cached("UPDATE batches SET next_run = ?, schedule_runs = schedule_runs + 1 WHERE id = ?")?.execute( params![run, id])?;
         }
         tx.commit()?;
         Ok(made)
@@ -354,8 +355,7 @@ impl Store {
         let tx = self.conn.transaction()?;
         let now = now_text();
         for id in batch_ids {
-            tx.execute(
-                "UPDATE batches SET export_state = ?, export_error = ?, exported_at = CASE WHEN ? = 'exported' THEN CAST(? AS TIMESTAMP) ELSE exported_at END WHERE id = ?",
+            tx.prepare_cached("UPDATE batches SET export_state = ?, export_error = ?, exported_at = CASE WHEN ? = 'exported' THEN CAST(? AS TIMESTAMP) ELSE exported_at END WHERE id = ?")?.execute(
                 params![state.as_str(), error, state.as_str(), now, id],
             )?;
             event(&tx, actor, *id, None, &format!("batch-{}", state.as_str()), json!({"error": error}))?;
@@ -380,12 +380,11 @@ impl Store {
                 let tx = self.conn.transaction()?;
                 let now = now_text();
                 if held.is_some() {
-                    tx.execute("UPDATE hard_locks SET locked_through = ?, recorded_at = CAST(? AS TIMESTAMP) WHERE company = ?", params![c, now, company])?;
+                    tx.prepare_cached("UPDATE hard_locks SET locked_through = ?, recorded_at = CAST(? AS TIMESTAMP) WHERE company = ?")?.execute( params![c, now, company])?;
                 } else {
-                    tx.execute("INSERT INTO hard_locks VALUES (?, ?, CAST(? AS TIMESTAMP))", params![company, c, now])?;
+                    tx.prepare_cached("INSERT INTO hard_locks VALUES (?, ?, CAST(? AS TIMESTAMP))")?.execute( params![company, c, now])?;
                 }
-                tx.execute(
-                    "INSERT INTO events (happened_at, actor, kind, detail) VALUES (CAST(? AS TIMESTAMP), ?, 'hard-lock', ?)",
+                tx.prepare_cached("INSERT INTO events (happened_at, actor, kind, detail) VALUES (CAST(? AS TIMESTAMP), ?, 'hard-lock', ?)")?.execute(
                     params![now, actor, json!({"company": company, "through": c, "was": held}).to_string()],
                 )?;
                 tx.commit()?;
@@ -420,13 +419,19 @@ pub(super) fn file_entry(tx: &Transaction<'_>, company: &str, er: &EntryRecord, 
         settle_new_batch(tx, batch_id, &er.options)?
     } else {
         let (status, control): (String, Option<String>) =
-            tx.query_row("SELECT status, CAST(control_total AS VARCHAR) FROM batches WHERE id = ?", params![batch_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            tx.prepare_cached("SELECT status, CAST(control_total AS VARCHAR) FROM batches WHERE id = ?")?.query_row( params![batch_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         let before = Status::parse(&status).unwrap_or(Status::OnHold);
-        let facts = batch_facts(tx, batch_id, control.as_deref().map(dec))?;
-        // A new entry changes the totals: a control total entered before no longer holds.
-        let after = batch::status_after_edit(before, &facts, &er.options, false).unwrap_or(Status::OnHold);
+        // An entry balances, so a Balanced batch stays balanced; only a
+        // control total entered before can stop matching. On hold stays
+        // on hold until someone clears it.
+        let after = if before == Status::Balanced && er.options.validate_control_total {
+            let facts = batch_facts(tx, batch_id, control.as_deref().map(dec))?;
+            batch::status_after_edit(before, &facts, &er.options, false).unwrap_or(Status::OnHold)
+        } else {
+            before
+        };
         if after != before {
-            tx.execute("UPDATE batches SET status = ? WHERE id = ?", params![after.as_str(), batch_id])?;
+            tx.prepare_cached("UPDATE batches SET status = ? WHERE id = ?")?.execute( params![after.as_str(), batch_id])?;
         }
         after
     };
@@ -483,8 +488,7 @@ fn refusal(b: &BatchRow, r: Refusal) -> anyhow::Error {
 }
 
 fn batch_facts(tx: &duckdb::Connection, batch_id: i64, control_total: Option<Decimal>) -> Result<BatchFacts> {
-    let (lines, d, c): (i64, String, String) = tx.query_row(
-        "SELECT count(*), CAST(coalesce(sum(l.debit), 0) AS VARCHAR), CAST(coalesce(sum(l.credit), 0) AS VARCHAR) FROM entries e JOIN entry_lines l ON l.entry_id = e.id WHERE e.batch_id = ?",
+    let (lines, d, c): (i64, String, String) = tx.prepare_cached("SELECT count(*), CAST(coalesce(sum(l.debit), 0) AS VARCHAR), CAST(coalesce(sum(l.credit), 0) AS VARCHAR) FROM entries e JOIN entry_lines l ON l.entry_id = e.id WHERE e.batch_id = ?")?.query_row(
         params![batch_id],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
@@ -505,14 +509,13 @@ fn create_batch(
     parent: Option<i64>,
     opts: &BatchOptions,
 ) -> Result<(i64, String)> {
-    let n: i64 = tx.query_row("SELECT coalesce(max(next), 1) FROM numbering WHERE name = 'batch'", [], |r| r.get(0))?;
-    if tx.execute("UPDATE numbering SET next = ? WHERE name = 'batch'", params![n + 1])? == 0 {
-        tx.execute("INSERT INTO numbering VALUES ('batch', ?)", params![n + 1])?;
+    let n: i64 = tx.prepare_cached("SELECT coalesce(max(next), 1) FROM numbering WHERE name = 'batch'")?.query_row( [], |r| r.get(0))?;
+    if tx.prepare_cached("UPDATE numbering SET next = ? WHERE name = 'batch'")?.execute( params![n + 1])? == 0 {
+        tx.prepare_cached("INSERT INTO numbering VALUES ('batch', ?)")?.execute( params![n + 1])?;
     }
     let number = batch::batch_number(&opts.number_prefix, n);
-    let id: i64 = tx.query_row(
-        "INSERT INTO batches (number, company, journal, fiscal_year, fy_start, fy_end, period, currency, kind, parent_id, status, export_state, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'on-hold', 'in-progress', CAST(? AS TIMESTAMP)) RETURNING id",
+    let id: i64 = tx.prepare_cached("INSERT INTO batches (number, company, journal, fiscal_year, fy_start, fy_end, period, currency, kind, parent_id, status, export_state, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'on-hold', 'in-progress', CAST(? AS TIMESTAMP)) RETURNING id")?.query_row(
         params![number, company, journal, fy, fy_start, fy_end, period, currency, kind.as_str(), parent, now_text()],
         |r| r.get(0),
     )?;
@@ -523,16 +526,15 @@ fn create_batch(
 fn settle_new_batch(tx: &Transaction<'_>, batch_id: i64, opts: &BatchOptions) -> Result<Status> {
     let facts = batch_facts(tx, batch_id, None)?;
     let status = batch::status_on_save(&facts, opts, false);
-    tx.execute("UPDATE batches SET status = ? WHERE id = ?", params![status.as_str(), batch_id])?;
+    tx.prepare_cached("UPDATE batches SET status = ? WHERE id = ?")?.execute( params![status.as_str(), batch_id])?;
     Ok(status)
 }
 
 /// Insert an unnumbered entry and its lines into a batch.
 fn insert_entry_row(tx: &Transaction<'_>, company: &str, er: &EntryRecord, document_id: Option<i64>, batch_id: i64, reverses: Option<i64>) -> Result<i64> {
     let e = &er.entry;
-    let entry_id: i64 = tx.query_row(
-        "INSERT INTO entries (company, journal, journal_label, fiscal_year, fy_start, fy_end, entry_date, piece_ref, piece_date, label, currency, document_id, batch_id, reverses_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    let entry_id: i64 = tx.prepare_cached("INSERT INTO entries (company, journal, journal_label, fiscal_year, fy_start, fy_end, entry_date, piece_ref, piece_date, label, currency, document_id, batch_id, reverses_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")?.query_row(
         params![company, e.journal, e.journal_label, er.fiscal_year, er.fy_start, er.fy_end, e.date, e.piece_ref, e.piece_date, e.label, e.currency, document_id, batch_id, reverses],
         |r| r.get(0),
     )?;
@@ -547,32 +549,28 @@ fn insert_entry_row(tx: &Transaction<'_>, company: &str, er: &EntryRecord, docum
 /// ones deleted, new ones inserted (never a delete and re-insert of one key).
 fn rewrite_entry(tx: &Transaction<'_>, entry_id: i64, old: &Entry, new: &Entry) -> Result<()> {
     assert_unposted(tx, entry_id)?;
-    tx.execute(
-        "UPDATE entries SET entry_date = ?, piece_ref = ?, piece_date = ?, label = ? WHERE id = ?",
+    tx.prepare_cached("UPDATE entries SET entry_date = ?, piece_ref = ?, piece_date = ?, label = ? WHERE id = ?")?.execute(
         params![new.date, new.piece_ref, new.piece_date, new.label, entry_id],
     )?;
     for (i, l) in new.lines.iter().enumerate() {
         let n = (i + 1) as i32;
         if i < old.lines.len() {
-            tx.execute(
-                "UPDATE entry_lines SET account = ?, account_label = ?, aux_account = ?, aux_label = ?, label = ?, debit = CAST(? AS DECIMAL(18,2)), credit = CAST(? AS DECIMAL(18,2)), due_date = ? WHERE entry_id = ? AND line_no = ?",
+            tx.prepare_cached("UPDATE entry_lines SET account = ?, account_label = ?, aux_account = ?, aux_label = ?, label = ?, debit = CAST(? AS DECIMAL(18,2)), credit = CAST(? AS DECIMAL(18,2)), due_date = ? WHERE entry_id = ? AND line_no = ?")?.execute(
                 params![l.account, l.account_label, l.aux_account, l.aux_label, l.label, l.debit.to_string(), l.credit.to_string(), l.due_date, entry_id, n],
             )?;
         } else {
-            tx.execute(
-                "INSERT INTO entry_lines VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS DECIMAL(18,2)), CAST(? AS DECIMAL(18,2)), ?)",
+            tx.prepare_cached("INSERT INTO entry_lines VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS DECIMAL(18,2)), CAST(? AS DECIMAL(18,2)), ?)")?.execute(
                 params![entry_id, n, l.account, l.account_label, l.aux_account, l.aux_label, l.label, l.debit.to_string(), l.credit.to_string(), l.due_date],
             )?;
         }
     }
-    tx.execute("DELETE FROM entry_lines WHERE entry_id = ? AND line_no > ?", params![entry_id, new.lines.len() as i32])?;
+    tx.prepare_cached("DELETE FROM entry_lines WHERE entry_id = ? AND line_no > ?")?.execute( params![entry_id, new.lines.len() as i32])?;
     Ok(())
 }
 
 /// The store's own guard: no code path changes a posted entry.
 fn assert_unposted(tx: &duckdb::Connection, entry_id: i64) -> Result<()> {
-    let (status, number): (String, Option<i32>) = tx.query_row(
-        "SELECT b.status, e.number FROM entries e JOIN batches b ON b.id = e.batch_id WHERE e.id = ?",
+    let (status, number): (String, Option<i32>) = tx.prepare_cached("SELECT b.status, e.number FROM entries e JOIN batches b ON b.id = e.batch_id WHERE e.id = ?")?.query_row(
         params![entry_id],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
@@ -588,8 +586,7 @@ impl Store {
     pub fn update_line_amounts(&mut self, entry_id: i64, line_no: i32, debit: Decimal, credit: Decimal) -> Result<()> {
         let tx = self.conn.transaction()?;
         assert_unposted(&tx, entry_id)?;
-        tx.execute(
-            "UPDATE entry_lines SET debit = CAST(? AS DECIMAL(18,2)), credit = CAST(? AS DECIMAL(18,2)) WHERE entry_id = ? AND line_no = ?",
+        tx.prepare_cached("UPDATE entry_lines SET debit = CAST(? AS DECIMAL(18,2)), credit = CAST(? AS DECIMAL(18,2)) WHERE entry_id = ? AND line_no = ?")?.execute(
             params![debit.to_string(), credit.to_string(), entry_id, line_no],
         )?;
         tx.commit()?;
@@ -601,8 +598,8 @@ impl Store {
         let tx = self.conn.transaction()?;
         assert_unposted(&tx, entry_id)?;
         let old = load_entries(&tx, "e.id = ?", entry_id)?.pop().ok_or_else(|| anyhow!("no entry {entry_id}"))?;
-        tx.execute("DELETE FROM entry_lines WHERE entry_id = ?", params![entry_id])?;
-        tx.execute("DELETE FROM entries WHERE id = ?", params![entry_id])?;
+        tx.prepare_cached("DELETE FROM entry_lines WHERE entry_id = ?")?.execute( params![entry_id])?;
+        tx.prepare_cached("DELETE FROM entries WHERE id = ?")?.execute( params![entry_id])?;
         event(&tx, actor, old.batch_id, Some(entry_id), "entry-deleted", json!({"entry": entry_json(&old.entry)}))?;
         tx.commit()?;
         Ok(())
@@ -618,9 +615,9 @@ fn check_accounts(e: &Entry, rules: &LedgerRules) -> Result<()> {
 
 /// Refuse a release or post the rules forbid: locked periods, the net
 /// income account, unbalanced entries.
-fn check_postable(tx: &duckdb::Connection, b: &BatchRow, ctx: &Ctx<'_>) -> Result<()> {
-    let hard: Option<NaiveDate> = tx.query_row("SELECT locked_through FROM hard_locks WHERE company = ?", params![b.company], |r| r.get(0)).optional()?;
-    for e in load_entries(tx, "e.batch_id = ?", b.id)? {
+fn check_postable(tx: &duckdb::Connection, b: &BatchRow, entries: &[StoredBatchEntry], ctx: &Ctx<'_>) -> Result<()> {
+    let hard: Option<NaiveDate> = tx.prepare_cached("SELECT locked_through FROM hard_locks WHERE company = ?")?.query_row( params![b.company], |r| r.get(0)).optional()?;
+    for e in entries {
         e.entry.validate().map_err(|err| anyhow!("batch {}: entry {} ({}): {err}", b.number, e.id, e.entry.piece_ref))?;
         check_accounts(&e.entry, ctx.rules).map_err(|err| anyhow!("batch {}: entry {}: {err}", b.number, e.id))?;
         match ctx.rules.lock_state(e.entry.date, hard) {
@@ -640,7 +637,8 @@ fn check_postable(tx: &duckdb::Connection, b: &BatchRow, ctx: &Ctx<'_>) -> Resul
 /// Number the batch's entries (gap-free per company, journal and year),
 /// seal them in the company's hash chain and mark the batch posted.
 fn post_batch(tx: &Transaction<'_>, b: &BatchRow, ctx: &Ctx<'_>, now: &str) -> Result<()> {
-    check_postable(tx, b, ctx)?;
+    let mut entries = load_entries(tx, "e.batch_id = ?", b.id)?;
+    check_postable(tx, b, &entries, ctx)?;
     let (mut seq, mut prev): (i64, String) = tx
         .query_row(
             "SELECT chain_seq, hash FROM entries WHERE company = ? AND chain_seq IS NOT NULL ORDER BY chain_seq DESC LIMIT 1",
@@ -649,26 +647,41 @@ fn post_batch(tx: &Transaction<'_>, b: &BatchRow, ctx: &Ctx<'_>, now: &str) -> R
         )
         .optional()?
         .unwrap_or((0, GENESIS.to_string()));
-    let mut numbered = Vec::new();
-    let mut entries = load_entries(tx, "e.batch_id = ?", b.id)?;
     // Numbers follow the entries' dates within the batch.
     entries.sort_by_key(|e| (e.entry.date, e.id));
-    for e in entries {
-        let number: i32 = tx.query_row(
-            "SELECT coalesce(max(number), 0) + 1 FROM entries WHERE company = ? AND journal = ? AND fiscal_year = ?",
-            params![b.company, e.entry.journal, e.fiscal_year],
-            |r| r.get(0),
-        )?;
+    let mut next: HashMap<(String, i32), i32> = HashMap::new();
+    let mut numbered = Vec::with_capacity(entries.len());
+    let mut values = Vec::with_capacity(entries.len());
+    for e in &entries {
+        let key = (e.entry.journal.clone(), e.fiscal_year);
+        if !next.contains_key(&key) {
+            let n: i32 = tx.prepare_cached("SELECT coalesce(max(number), 0) + 1 FROM entries WHERE company = ? AND journal = ? AND fiscal_year = ?")?.query_row(
+                params![b.company, key.0, key.1],
+                |r| r.get(0),
+            )?;
+            next.insert(key.clone(), n);
+        }
+        let slot = next.get_mut(&key).expect("inserted above");
+        let number = *slot;
+        *slot += 1;
         seq += 1;
         let hash = entry_hash(&prev, Seal { company: &b.company, fiscal_year: e.fiscal_year, number, batch_number: &b.number }, &e.entry);
-        tx.execute(
-            "UPDATE entries SET number = ?, validated_at = CAST(? AS TIMESTAMP), chain_seq = ?, prev_hash = ?, hash = ? WHERE id = ?",
-            params![number, now, seq, prev, hash, e.id],
-        )?;
+        // Only integers and hex digests: safe to write inline.
+        values.push(format!("({}, {number}, {seq}, '{prev}', '{hash}')", e.id));
         numbered.push(json!({"entry": e.id, "number": number, "piece_ref": e.entry.piece_ref}));
         prev = hash;
     }
-    tx.execute("UPDATE batches SET status = 'posted', posted_at = CAST(? AS TIMESTAMP) WHERE id = ?", params![now, b.id])?;
+    for chunk in values.chunks(2000) {
+        tx.execute(
+            &format!(
+                "UPDATE entries SET number = v.number, validated_at = CAST(? AS TIMESTAMP), chain_seq = v.seq, prev_hash = v.prev, hash = v.hash
+                 FROM (VALUES {}) AS v(id, number, seq, prev, hash) WHERE entries.id = v.id",
+                chunk.join(", ")
+            ),
+            params![now],
+        )?;
+    }
+    tx.prepare_cached("UPDATE batches SET status = 'posted', posted_at = CAST(? AS TIMESTAMP) WHERE id = ?")?.execute( params![now, b.id])?;
     event(tx, ctx.actor, b.id, None, "batch-posted", json!({"batch": b.number, "entries": numbered}))?;
     Ok(())
 }
@@ -730,10 +743,9 @@ fn entry_json(e: &Entry) -> serde_json::Value {
 }
 
 fn event(tx: &duckdb::Connection, actor: &str, batch_id: i64, entry_id: Option<i64>, kind: &str, detail: serde_json::Value) -> Result<()> {
-    tx.execute(
-        "INSERT INTO events (happened_at, actor, source_id, document_id, entry_id, batch_id, kind, detail)
+    tx.prepare_cached("INSERT INTO events (happened_at, actor, source_id, document_id, entry_id, batch_id, kind, detail)
          SELECT CAST(? AS TIMESTAMP), ?, d.source_id, e.document_id, ?, ?, ?, ? FROM (SELECT 1) AS one
-         LEFT JOIN entries e ON e.id = ? LEFT JOIN documents d ON d.id = e.document_id",
+         LEFT JOIN entries e ON e.id = ? LEFT JOIN documents d ON d.id = e.document_id")?.execute(
         params![now_text(), actor, entry_id, batch_id, kind, detail.to_string(), entry_id],
     )?;
     Ok(())
@@ -769,10 +781,21 @@ pub(super) fn load_entries(conn: &duckdb::Connection, cond: &str, arg: i64) -> R
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
-    let mut out = Vec::with_capacity(heads.len());
-    for mut h in heads {
-        h.entry.lines = super::entry_lines(conn, h.id)?;
-        out.push(h);
+    // All lines in one query, grouped back by entry (both in id order).
+    let mut lq = conn.prepare(&format!(
+        "SELECT l.entry_id, {} FROM entry_lines l JOIN entries e ON e.id = l.entry_id WHERE {cond} ORDER BY l.entry_id, l.line_no",
+        super::LINE_COLUMNS
+    ))?;
+    let mut rows = lq.query(params![arg])?;
+    let mut out = heads;
+    let mut at = 0;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        while at < out.len() && out[at].id < id {
+            at += 1;
+        }
+        let Some(h) = out.get_mut(at).filter(|h| h.id == id) else { continue };
+        h.entry.lines.push(super::line_at(r, 1)?);
     }
     Ok(out)
 }

@@ -178,8 +178,7 @@ impl Store {
         for m in migrations::MIGRATIONS.iter().filter(|m| m.version > current) {
             let tx = self.conn.transaction()?;
             tx.execute_batch(m.sql).with_context(|| format!("applying migration {} ({})", m.version, m.name))?;
-            tx.execute(
-                "INSERT INTO schema_migrations VALUES (?, ?, CAST(? AS TIMESTAMP))",
+            tx.prepare_cached("INSERT INTO schema_migrations VALUES (?, ?, CAST(? AS TIMESTAMP))")?.execute(
                 params![m.version, m.name, now_text()],
             )?;
             tx.commit()?;
@@ -224,9 +223,8 @@ impl Store {
         let tx = self.conn.transaction()?;
         let s = &c.source;
         let now = now_text();
-        let source_id: i64 = tx.query_row(
-            "INSERT INTO sources (sha256, original_name, inbox, company, size_bytes, received_at, spool_name, state, stored_path, reason, duplicate_of, page_count)
-             VALUES (?, ?, ?, ?, ?, CAST(? AS TIMESTAMP), ?, ?, ?, ?, ?, ?) RETURNING id",
+        let source_id: i64 = tx.prepare_cached("INSERT INTO sources (sha256, original_name, inbox, company, size_bytes, received_at, spool_name, state, stored_path, reason, duplicate_of, page_count)
+             VALUES (?, ?, ?, ?, ?, CAST(? AS TIMESTAMP), ?, ?, ?, ?, ?, ?) RETURNING id")?.query_row(
             params![
                 s.sha256,
                 s.original_name,
@@ -251,9 +249,8 @@ impl Store {
         }
         let mut out = Committed { source_id, documents: Vec::new() };
         for d in &c.documents {
-            let document_id: i64 = tx.query_row(
-                "INSERT INTO documents (source_id, pages, company, pipeline, category, category_reason, state, review_reasons, checks, created_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TIMESTAMP)) RETURNING id",
+            let document_id: i64 = tx.prepare_cached("INSERT INTO documents (source_id, pages, company, pipeline, category, category_reason, state, review_reasons, checks, created_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TIMESTAMP)) RETURNING id")?.query_row(
                 params![
                     source_id,
                     serde_json::to_string(&d.pages)?,
@@ -290,8 +287,7 @@ impl Store {
             let mut posted = None;
             if let Some(er) = &d.entry {
                 let (batch_id, entry_id, batch_number) = batches::file_entry(&tx, &s.company, er, document_id, &c.actor)?;
-                tx.execute(
-                    "INSERT INTO events (happened_at, actor, source_id, document_id, entry_id, batch_id, kind, detail) VALUES (CAST(? AS TIMESTAMP), ?, ?, ?, ?, ?, 'posted', ?)",
+                tx.prepare_cached("INSERT INTO events (happened_at, actor, source_id, document_id, entry_id, batch_id, kind, detail) VALUES (CAST(? AS TIMESTAMP), ?, ?, ?, ?, ?, 'posted', ?)")?.execute(
                     params![
                         now,
                         c.actor,
@@ -375,26 +371,27 @@ impl Store {
     }
 }
 
+/// The line columns `line_at` reads, for a query aliasing entry_lines as `l`.
+const LINE_COLUMNS: &str = "l.account, l.account_label, l.aux_account, l.aux_label, l.label, CAST(l.debit AS VARCHAR), CAST(l.credit AS VARCHAR), l.due_date";
+
+/// A line from the `LINE_COLUMNS` starting at column `at`.
+fn line_at(r: &duckdb::Row<'_>, at: usize) -> duckdb::Result<Line> {
+    Ok(Line {
+        account: r.get(at)?,
+        account_label: r.get(at + 1)?,
+        aux_account: r.get(at + 2)?,
+        aux_label: r.get(at + 3)?,
+        label: r.get(at + 4)?,
+        debit: dec(&r.get::<_, String>(at + 5)?),
+        credit: dec(&r.get::<_, String>(at + 6)?),
+        due_date: r.get(at + 7)?,
+    })
+}
+
 /// An entry's lines, in order.
 fn entry_lines(conn: &Connection, entry_id: i64) -> Result<Vec<Line>> {
-    let mut lq = conn.prepare_cached(
-        "SELECT account, account_label, aux_account, aux_label, label, CAST(debit AS VARCHAR), CAST(credit AS VARCHAR), due_date
-         FROM entry_lines WHERE entry_id = ? ORDER BY line_no",
-    )?;
-    let lines = lq
-        .query_map(params![entry_id], |r| {
-            Ok(Line {
-                account: r.get(0)?,
-                account_label: r.get(1)?,
-                aux_account: r.get(2)?,
-                aux_label: r.get(3)?,
-                label: r.get(4)?,
-                debit: dec(&r.get::<_, String>(5)?),
-                credit: dec(&r.get::<_, String>(6)?),
-                due_date: r.get(7)?,
-            })
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut lq = conn.prepare_cached(&format!("SELECT {LINE_COLUMNS} FROM entry_lines l WHERE l.entry_id = ? ORDER BY l.line_no"))?;
+    let lines = lq.query_map(params![entry_id], |r| line_at(r, 0))?.collect::<Result<Vec<_>, _>>()?;
     Ok(lines)
 }
 

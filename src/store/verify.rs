@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::{dec, Store};
 use crate::ledger::chain::{entry_hash, Seal, GENESIS};
-use crate::ledger::{Entry, Line};
+use crate::ledger::Entry;
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct VerifyReport {
@@ -88,12 +88,13 @@ impl Store {
 
     /// Recompute each posted entry's seal in chain order.
     fn verify_chain(&self, r: &mut VerifyReport) -> Result<()> {
-        let mut q = self.conn.prepare(
+        let mut q = self.conn.prepare(&format!(
             "SELECT e.company, e.chain_seq, e.id, e.fiscal_year, e.number, b.number, e.journal, e.entry_date, e.piece_ref, e.piece_date, e.label, e.currency,
-                    e.prev_hash, e.hash, l.account, l.aux_account, l.label, CAST(l.debit AS VARCHAR), CAST(l.credit AS VARCHAR), l.due_date
+                    e.prev_hash, e.hash, {}
              FROM entries e JOIN batches b ON b.id = e.batch_id LEFT JOIN entry_lines l ON l.entry_id = e.id
              WHERE e.chain_seq IS NOT NULL ORDER BY e.company, e.chain_seq, l.line_no",
-        )?;
+            super::LINE_COLUMNS
+        ))?;
         let mut rows = q.query([])?;
         struct Cur {
             company: String,
@@ -156,17 +157,9 @@ impl Store {
                     },
                 });
             }
-            if let (Some(c), Some(account)) = (cur.as_mut(), row.get::<_, Option<String>>(14)?) {
-                c.entry.lines.push(Line {
-                    account,
-                    account_label: String::new(),
-                    aux_account: row.get(15)?,
-                    aux_label: None,
-                    label: row.get(16)?,
-                    debit: dec(&row.get::<_, String>(17)?),
-                    credit: dec(&row.get::<_, String>(18)?),
-                    due_date: row.get(19)?,
-                });
+            // An entry without lines (LEFT JOIN) still takes its place in the chain.
+            if let (Some(c), Some(_)) = (cur.as_mut(), row.get::<_, Option<String>>(14)?) {
+                c.entry.lines.push(super::line_at(row, 14)?);
             }
         }
         if let Some(c) = cur.take() {
