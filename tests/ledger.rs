@@ -432,3 +432,31 @@ fn an_edit_that_unbalances_a_batch_needs_hold_and_the_batch_then_refuses_release
     let bad = EntryEdit { lines: vec![(1, "account".into(), "120000".into())], hold: true, ..Default::default() };
     assert!(store.edit_entry(id, &bad, &ctx, fiscal).unwrap_err().to_string().contains("net income account"));
 }
+
+#[test]
+fn check_locates_mistakes_in_ledger_yaml_and_the_daemon_refuses_to_move_a_hard_lock_back() {
+    let site = Site::new(1500, 0);
+    let p = site.path("rules/ledger.yaml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let bad = text.replace("  - {code: HA, label: Achats, kind: purchase}", "  - {code: HA, label: Achats, kind: purchases}").replace("  post_on_release: false", "  post_on_relase: false");
+    std::fs::write(&p, &bad).unwrap();
+    let out = site.cli(&["check", "--config", site.config.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&out.stdout).to_string();
+    let line = bad.lines().position(|l| l.contains("kind: purchases")).unwrap() + 1;
+    assert!(report.contains(&format!("ledger.yaml:{line}:")) && report.contains("purchases"), "{report}");
+    // Fixed kind, the journals of accounts.yaml must still be listed with their kind.
+    let wrong_kind = text.replace("  - {code: HA, label: Achats, kind: purchase}", "  - {code: HA, label: Achats, kind: misc}");
+    std::fs::write(&p, &wrong_kind).unwrap();
+    let out = site.cli(&["check", "--config", site.config.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("its kind must be purchase"), "{}", String::from_utf8_lossy(&out.stdout));
+
+    // A hard lock recorded, then moved back in the file: the commands refuse, naming both dates.
+    std::fs::write(&p, text.replace("  hard: null", "  hard: 2024-12-31")).unwrap();
+    site.ok(&["batches"]);
+    std::fs::write(&p, text.replace("  hard: null", "  hard: 2024-06-30")).unwrap();
+    let out = site.cli(&["batches", "--config", site.config.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("2024-12-31") && err.contains("2024-06-30") && err.contains("irreversible"), "{err}");
+}

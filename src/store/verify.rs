@@ -35,6 +35,9 @@ pub struct TrialBalanceRow {
     pub credit: Decimal,
 }
 
+/// Entries read per query when re-checking the chain.
+const CHAIN_SLICE: i64 = 200_000;
+
 /// Problems listed beyond this many are counted, not printed.
 const MAX_LISTED: usize = 50;
 
@@ -88,14 +91,21 @@ impl Store {
 
     /// Recompute each posted entry's seal in chain order.
     fn verify_chain(&self, r: &mut VerifyReport) -> Result<()> {
+        // Read in slices of the chain so memory stays bounded whatever the
+        // size of the books (one sorted query over 10 million lines held
+        // gigabytes).
         let mut q = self.conn.prepare(&format!(
             "SELECT e.company, e.chain_seq, e.id, e.fiscal_year, e.number, b.number, e.journal, e.entry_date, e.piece_ref, e.piece_date, e.label, e.currency,
                     e.prev_hash, e.hash, {}
              FROM entries e JOIN batches b ON b.id = e.batch_id LEFT JOIN entry_lines l ON l.entry_id = e.id
-             WHERE e.chain_seq IS NOT NULL ORDER BY e.company, e.chain_seq, l.line_no",
+             WHERE e.company = ? AND e.chain_seq BETWEEN ? AND ? ORDER BY e.chain_seq, l.line_no",
             super::LINE_COLUMNS
         ))?;
-        let mut rows = q.query([])?;
+        let spans: Vec<(String, i64, i64)> = {
+            let mut sq = self.conn.prepare("SELECT company, min(chain_seq), max(chain_seq) FROM entries WHERE chain_seq IS NOT NULL GROUP BY company ORDER BY company")?;
+            let rows = sq.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?.collect::<Result<Vec<_>, _>>()?;
+            rows
+        };
         struct Cur {
             company: String,
             seq: i64,
@@ -128,38 +138,46 @@ impl Store {
             }
             last.insert(c.company.clone(), (c.seq, c.hash.clone()));
         };
-        while let Some(row) = rows.next()? {
-            let company: String = row.get(0)?;
-            let seq: i64 = row.get(1)?;
-            let same = cur.as_ref().is_some_and(|c| c.company == company && c.seq == seq);
-            if !same {
-                if let Some(c) = cur.take() {
-                    finish(c, r);
+        for (company, lo, hi) in spans {
+            let mut from = lo.min(1);
+            while from <= hi {
+                let to = from + CHAIN_SLICE - 1;
+                let mut rows = q.query(params![company, from, to])?;
+                while let Some(row) = rows.next()? {
+                    let company: String = row.get(0)?;
+                    let seq: i64 = row.get(1)?;
+                    let same = cur.as_ref().is_some_and(|c| c.company == company && c.seq == seq);
+                    if !same {
+                        if let Some(c) = cur.take() {
+                            finish(c, r);
+                        }
+                        cur = Some(Cur {
+                            company,
+                            seq,
+                            id: row.get(2)?,
+                            fy: row.get(3)?,
+                            number: row.get::<_, Option<i32>>(4)?.unwrap_or(0),
+                            batch: row.get(5)?,
+                            prev: row.get::<_, Option<String>>(12)?.unwrap_or_default(),
+                            hash: row.get::<_, Option<String>>(13)?.unwrap_or_default(),
+                            entry: Entry {
+                                journal: row.get(6)?,
+                                journal_label: String::new(),
+                                date: row.get(7)?,
+                                piece_ref: row.get(8)?,
+                                piece_date: row.get(9)?,
+                                label: row.get(10)?,
+                                currency: row.get(11)?,
+                                lines: Vec::new(),
+                            },
+                        });
+                    }
+                    // An entry without lines (LEFT JOIN) still takes its place in the chain.
+                    if let (Some(c), Some(_)) = (cur.as_mut(), row.get::<_, Option<String>>(14)?) {
+                        c.entry.lines.push(super::line_at(row, 14)?);
+                    }
                 }
-                cur = Some(Cur {
-                    company,
-                    seq,
-                    id: row.get(2)?,
-                    fy: row.get(3)?,
-                    number: row.get::<_, Option<i32>>(4)?.unwrap_or(0),
-                    batch: row.get(5)?,
-                    prev: row.get::<_, Option<String>>(12)?.unwrap_or_default(),
-                    hash: row.get::<_, Option<String>>(13)?.unwrap_or_default(),
-                    entry: Entry {
-                        journal: row.get(6)?,
-                        journal_label: String::new(),
-                        date: row.get(7)?,
-                        piece_ref: row.get(8)?,
-                        piece_date: row.get(9)?,
-                        label: row.get(10)?,
-                        currency: row.get(11)?,
-                        lines: Vec::new(),
-                    },
-                });
-            }
-            // An entry without lines (LEFT JOIN) still takes its place in the chain.
-            if let (Some(c), Some(_)) = (cur.as_mut(), row.get::<_, Option<String>>(14)?) {
-                c.entry.lines.push(super::line_at(row, 14)?);
+                from = to + 1;
             }
         }
         if let Some(c) = cur.take() {
