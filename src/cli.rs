@@ -70,6 +70,9 @@ pub enum Command {
         /// Company id; default: every company.
         #[arg(long)]
         company: Option<String>,
+        /// Only this batch (id or number); the file name carries it.
+        #[arg(long)]
+        batch: Option<String>,
         /// FEC column separator.
         #[arg(long, value_enum, default_value_t = Separator::Tab)]
         separator: Separator,
@@ -133,6 +136,18 @@ pub enum Command {
         #[command(subcommand)]
         action: EntryAction,
     },
+    /// The overnight report (received, posted, waiting for review and why, failed and why, exports,
+    /// totals per journal, volume per hour). `--send` mails it through `smtp:`; when the server is
+    /// down it stays in the outbox and is retried (exit 75).
+    Report {
+        #[arg(long, short)]
+        config: PathBuf,
+        #[arg(long)]
+        send: bool,
+        /// Recipients (default: those of the first `job: report` schedule).
+        #[arg(long)]
+        to: Vec<String>,
+    },
     /// Re-check the books: hash chain, balanced batches, numbering, trial balance. Exits 1 naming what broke.
     Verify {
         #[arg(long, short)]
@@ -177,6 +192,7 @@ pub enum EntryAction {
 #[derive(Clone, Copy, ValueEnum)]
 pub enum ExportFormat {
     Fec,
+    Csv,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -226,17 +242,23 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             commands::extract::run(&file, config.as_deref())
         }
-        Command::Export { config, format: ExportFormat::Fec, out, year, company, separator, encoding } => {
-            let site = commands::load_site(&config)?;
-            let sep = match separator {
-                Separator::Tab => crate::export::fec::FecSeparator::Tab,
-                Separator::Pipe => crate::export::fec::FecSeparator::Pipe,
+        Command::Export { config, format, out, year, company, batch, separator, encoding } => {
+            let format = match format {
+                ExportFormat::Fec => crate::admin::export::ExportFormatName::Fec,
+                ExportFormat::Csv => crate::admin::export::ExportFormatName::Csv,
             };
-            let enc = match encoding {
-                FileEncoding::Utf8 => crate::export::encoding::Encoding::Utf8,
-                FileEncoding::Latin9 => crate::export::encoding::Encoding::Latin9,
+            // Relative to where the command runs, not to the daemon's folder.
+            let out = std::path::absolute(&out).with_context(|| format!("{}", out.display()))?;
+            let req = crate::admin::export::ExportRequest {
+                format,
+                out,
+                year,
+                company,
+                batch,
+                pipe: matches!(separator, Separator::Pipe),
+                latin9: matches!(encoding, FileEncoding::Latin9),
             };
-            commands::export::fec(&site, &out, year, company.as_deref(), sep, enc).map(|_| ExitCode::SUCCESS)
+            commands::admin::run(&config, Request::Export(req))
         }
         Command::History { config, source } => commands::admin::run(&config, Request::History { doc: source }),
         Command::Batches { config, state, year, journal, search, json } => commands::admin::run(&config, Request::Batches { state, year, journal, search, json }),
@@ -247,6 +269,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let config = config.context("entry edit needs --config C")?;
             commands::admin::run(&config, Request::EntryEdit { id, set, hold })
         }
+        Command::Report { config, send, to } => commands::admin::run(&config, Request::Report { send, to }),
         Command::Verify { config, json } => commands::admin::run(&config, Request::Verify { json }),
         Command::Samples { out, count, seed, scans, bulk, max_docs } => {
             let opts = crate::samplegen::GenOptions { out_dir: out.clone(), count, seed, buyer: crate::samplegen::Buyer::demo() };

@@ -9,9 +9,11 @@ set -euo pipefail
 # qpdf (collates duplex pairs; encrypts a fixture in the tests), tesseract with fra/deu/eng (OCR)
 # and osd (orientation of pages scanned sideways or upside down),
 # zbar-tools (zbarimg reads separator sheets' barcodes and QR codes),
-# libtiff-tools (tiff2pdf turns multi-page TIFF scans into PDF pages).
+# libtiff-tools (tiff2pdf turns multi-page TIFF scans into PDF pages),
+# python3-aiosmtpd (the real SMTP server on loopback the report tests send to),
+# systemd (systemd-analyze rates the service unit's exposure in the tests).
 need=()
-for pkg in poppler-utils qpdf tesseract-ocr tesseract-ocr-fra tesseract-ocr-deu tesseract-ocr-eng tesseract-ocr-osd zbar-tools libtiff-tools g++; do
+for pkg in poppler-utils qpdf tesseract-ocr tesseract-ocr-fra tesseract-ocr-deu tesseract-ocr-eng tesseract-ocr-osd zbar-tools libtiff-tools python3-aiosmtpd systemd g++; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if ((${#need[@]})); then

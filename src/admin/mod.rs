@@ -5,7 +5,9 @@
 //! (`socket.rs`) and the daemon's store thread executes it; otherwise the
 //! CLI opens the database itself and executes the same code.
 
+pub mod export;
 pub mod render;
+pub mod report;
 pub mod socket;
 
 use std::collections::HashMap;
@@ -54,6 +56,12 @@ pub enum Request {
     },
     Verify {
         json: bool,
+    },
+    Export(export::ExportRequest),
+    /// Handled asynchronously (`report::run`), not by `execute`.
+    Report {
+        send: bool,
+        to: Vec<String>,
     },
 }
 
@@ -158,6 +166,8 @@ fn run(store: &mut Store, site: &Site, req: &Request, actor: &str) -> anyhow::Re
             }))
         }
         Request::History { doc } => Ok(Reply::ok(render::history(store, doc)?)),
+        Request::Report { .. } => Ok(Reply::fail(2, "report requests are served by admin::report::run".into())),
+        Request::Export(x) => Ok(Reply::ok(export::run(store, site, x, actor)?.join("\n") + "\n")),
         Request::Verify { json } => {
             let net: HashMap<String, String> = site.companies().map(|c| (c.company.id.clone(), c.ledger.net_income_account.clone())).collect();
             let r = store.verify(&net)?;

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
 
 use super::{execute, Reply, Request};
-use crate::pipeline::Site;
+use crate::pipeline::{SharedSite, Site};
 use crate::store::StoreHandle;
 
 #[derive(Serialize, Deserialize)]
@@ -38,8 +38,8 @@ pub fn ask(path: &Path, req: &Request, actor: &str) -> Result<Option<Reply>> {
 }
 
 /// Listen until `stop` turns true; each request runs on the store thread.
-pub async fn serve(site: Arc<Site>, store: StoreHandle, mut stop: tokio::sync::watch::Receiver<bool>) -> Result<()> {
-    let path = site.control_socket();
+pub async fn serve(site: SharedSite, store: StoreHandle, mut stop: tokio::sync::watch::Receiver<bool>) -> Result<()> {
+    let path = site.get().control_socket();
     // A socket left by a daemon that died: nobody answers on it any more.
     if path.exists() && UnixStream::connect(&path).is_err() {
         let _ = std::fs::remove_file(&path);
@@ -51,7 +51,7 @@ pub async fn serve(site: Arc<Site>, store: StoreHandle, mut stop: tokio::sync::w
             _ = stop.changed() => break,
             acc = listener.accept() => {
                 let Ok((conn, _)) = acc else { continue };
-                let (site, store) = (site.clone(), store.clone());
+                let (site, store) = (site.get(), store.clone());
                 tokio::spawn(async move {
                     if let Err(e) = answer(conn, site, store).await {
                         tracing::warn!(error = %format!("{e:#}"), "control socket request");
@@ -71,7 +71,10 @@ async fn answer(conn: tokio::net::UnixStream, site: Arc<Site>, store: StoreHandl
     let reply = match serde_json::from_str::<Envelope>(&line) {
         Ok(env) => {
             tracing::info!(actor = %env.actor, request = %line.trim(), "admin command");
-            store.call(move |s| Ok(execute(s, &site, &env.request, &env.actor))).await.unwrap_or_else(|e| Reply { code: 1, out: String::new(), err: format!("{e:#}") })
+            match env.request {
+                Request::Report { send, to } => super::report::run(site, store, send, to).await,
+                req => store.call(move |s| Ok(execute(s, &site, &req, &env.actor))).await.unwrap_or_else(|e| Reply { code: 1, out: String::new(), err: format!("{e:#}") }),
+            }
         }
         Err(e) => Reply { code: 2, out: String::new(), err: format!("bad request on the control socket: {e}") },
     };

@@ -8,19 +8,37 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use crate::admin::{self, Request};
-use crate::store::Store;
+use std::sync::Arc;
+
+use crate::store::{Store, StoreHandle};
 
 pub fn run(config: &Path, req: Request) -> Result<ExitCode> {
-    let site = super::load_site(config)?;
     let actor = admin::cli_actor();
-    let reply = match admin::socket::ask(&site.control_socket(), &req, &actor)? {
+    // A running daemon answers with the rules it runs: the CLI needs only
+    // the config file's data_dir to reach it.
+    let daemon = match crate::pipeline::Site::control_socket_of(config) {
+        Some(sock) => admin::socket::ask(&sock, &req, &actor)?,
+        None => None,
+    };
+    let reply = match daemon {
         Some(r) => r,
         None => {
+            let site = super::load_site(config)?;
             let mut store = Store::open(&site.database)?;
             for c in site.companies() {
                 store.record_hard_lock(&c.company.id, c.ledger.locks.hard, &actor)?;
             }
-            admin::execute(&mut store, &site, &req, &actor)
+            match req {
+                Request::Report { send, to } => {
+                    // The same code as in the daemon: the store on its own thread, SMTP async.
+                    let (handle, thread) = StoreHandle::spawn(store);
+                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+                    let reply = rt.block_on(admin::report::run(Arc::new(site), handle, send, to));
+                    let _ = thread.join();
+                    reply
+                }
+                req => admin::execute(&mut store, &site, &req, &actor),
+            }
         }
     };
     print!("{}", reply.out);

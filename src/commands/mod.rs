@@ -1,7 +1,6 @@
 //! What each CLI command does, on top of the library's layers.
 
 pub mod admin;
-pub mod export;
 pub mod extract;
 pub mod init;
 pub mod process;

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use super::overnight::{Exports, Schedule, Smtp};
 use super::yaml::{Issue, YamlDoc};
 
 /// The whole site configuration, as written by the admin.
@@ -31,6 +32,15 @@ pub struct SiteConfig {
     pub logging: Logging,
     pub companies: Vec<Company>,
     pub inboxes: Vec<Inbox>,
+    /// The SMTP server reports are sent through.
+    #[serde(default)]
+    pub smtp: Option<Smtp>,
+    /// Scheduled jobs: export, report, retrain, rescan.
+    #[serde(default)]
+    pub schedules: Vec<Schedule>,
+    /// How export files are written (CSV columns, separator, …).
+    #[serde(default)]
+    pub exports: Exports,
 }
 
 /// Where files go once their outcome is committed.
@@ -258,6 +268,8 @@ impl SiteConfig {
                 issues.push(doc.issue_at(&format!("inboxes[{i}].rescan_secs"), "must be at least 1 second"));
             }
         }
+        let ids: Vec<&str> = self.companies.iter().map(|c| c.id.as_str()).collect();
+        issues.extend(super::overnight::validate(self.smtp.as_ref(), &self.schedules, &self.exports, &ids, doc));
         let lvl = self.logging.level.to_ascii_lowercase();
         if tracing_subscriber::EnvFilter::try_new(&lvl).is_err() {
             issues.push(doc.issue_at("logging.level", format!("`{}` is not a log level: use error, warn, info, debug or trace", self.logging.level)));

@@ -38,7 +38,7 @@ pub const FEC_COLUMNS: [&str; 18] = [
 ];
 
 /// Currency of the books: no Montantdevise / Idevise for it.
-const BOOK_CURRENCY: &str = "EUR";
+pub const BOOK_CURRENCY: &str = "EUR";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum FecSeparator {

@@ -28,6 +28,7 @@ pub async fn watch_inbox(
     queued: Queued,
     mut stop: watch::Receiver<bool>,
     halves_dir: PathBuf,
+    rescan: Arc<tokio::sync::Notify>,
 ) {
     let stability = Duration::from_millis(rt.inbox.stability_ms);
     let (ev_tx, mut ev_rx) = mpsc::unbounded_channel::<()>();
@@ -69,6 +70,8 @@ pub async fn watch_inbox(
                 list(&rt, &mut candidates, &queued, stability);
             }
             _ = list_tick.tick() => list(&rt, &mut candidates, &queued, stability),
+            // A scheduled `rescan` job: a full listing now.
+            _ = rescan.notified() => list(&rt, &mut candidates, &queued, stability),
             _ = check_tick.tick() => {
                 let now = Instant::now();
                 let mut ready = Vec::new();

@@ -8,4 +8,4 @@ pub mod split_stage;
 pub mod stages;
 
 pub use runner::{process_claimed, Claimed};
-pub use site::{InboxRuntime, Site};
+pub use site::{InboxRuntime, SharedSite, Site};

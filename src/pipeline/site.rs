@@ -30,6 +30,24 @@ impl CompanyRuntime {
     }
 }
 
+/// The site in force, replaced as a whole when a reload validates.
+#[derive(Clone)]
+pub struct SharedSite(Arc<std::sync::RwLock<Arc<Site>>>);
+
+impl SharedSite {
+    pub fn new(site: Arc<Site>) -> SharedSite {
+        SharedSite(Arc::new(std::sync::RwLock::new(site)))
+    }
+
+    pub fn get(&self) -> Arc<Site> {
+        self.0.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub fn set(&self, site: Arc<Site>) {
+        *self.0.write().unwrap_or_else(|p| p.into_inner()) = site;
+    }
+}
+
 /// A pipeline compiled for one company.
 pub struct Pipeline {
     pub name: String,
@@ -75,9 +93,7 @@ impl Site {
         let doc = YamlDoc::read(config_path).map_err(|i| Issues(vec![i]))?;
         let mut config: SiteConfig = doc.parse().map_err(|i| Issues(vec![i]))?;
         issues.extend(config.validate(&doc));
-        let base = config_path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let base = if base.as_os_str().is_empty() { PathBuf::from(".") } else { base };
-        config.data_dir = absolute(&base.join(&config.data_dir));
+        config.data_dir = data_dir_of(config_path, &config);
 
         let rules_dir = config.resolve(&config.rules_dir);
         let pipelines_dir = config.resolve(&config.pipelines_dir);
@@ -196,6 +212,15 @@ impl Site {
         self.companies.iter()
     }
 
+    /// The control socket named by the config file alone (its data_dir),
+    /// without loading pipelines and rules: the CLI reaches a running
+    /// daemon even while an admin's bad edit keeps the rules from loading.
+    pub fn control_socket_of(config_path: &Path) -> Option<PathBuf> {
+        let doc = YamlDoc::read(config_path).ok()?;
+        let config: SiteConfig = doc.parse().ok()?;
+        Some(data_dir_of(config_path, &config).join("paperledger.sock"))
+    }
+
     /// The control socket the daemon listens on for admin commands.
     pub fn control_socket(&self) -> PathBuf {
         self.config.data_dir.join("paperledger.sock")
@@ -287,6 +312,13 @@ fn load_rules<T>(path: &Path, parse: fn(&YamlDoc) -> Result<T, Vec<Issue>>, issu
             None
         }
     }
+}
+
+/// `data_dir`, relative to the config file's folder.
+fn data_dir_of(config_path: &Path, config: &SiteConfig) -> PathBuf {
+    let base = config_path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let base = if base.as_os_str().is_empty() { PathBuf::from(".") } else { base };
+    absolute(&base.join(&config.data_dir))
 }
 
 fn identity_of(c: &Company) -> CompanyIdentity {

@@ -198,4 +198,49 @@ ALTER TABLE events ADD COLUMN batch_id BIGINT;
 CREATE TABLE hard_locks (company VARCHAR PRIMARY KEY, locked_through DATE NOT NULL, recorded_at TIMESTAMP NOT NULL);
 "#,
 },
+Migration {
+    version: 3,
+    name: "schedule runs, mail outbox, notices",
+    sql: r#"
+CREATE SEQUENCE seq_runs START 1;
+-- Every scheduled run: when it was due, when it ran, how it ended.
+CREATE TABLE schedule_runs (
+    id          BIGINT PRIMARY KEY DEFAULT nextval('seq_runs'),
+    schedule    VARCHAR NOT NULL,
+    job         VARCHAR NOT NULL,
+    due_at      TIMESTAMP NOT NULL,           -- UTC
+    started_at  TIMESTAMP NOT NULL,           -- UTC
+    finished_at TIMESTAMP,
+    outcome     VARCHAR NOT NULL,             -- running | ok | failed | skipped
+    detail      VARCHAR,                      -- JSON
+    catch_up    BOOLEAN NOT NULL
+);
+
+CREATE SEQUENCE seq_outbox START 1;
+-- Mail to send; kept until sent, retried with backoff: never lost.
+CREATE TABLE outbox (
+    id              BIGINT PRIMARY KEY DEFAULT nextval('seq_outbox'),
+    created_at      TIMESTAMP NOT NULL,       -- UTC
+    recipients      VARCHAR NOT NULL,         -- JSON list
+    subject         VARCHAR NOT NULL,
+    text_body       VARCHAR NOT NULL,
+    html_body       VARCHAR NOT NULL,
+    attachments     VARCHAR NOT NULL,         -- JSON list of file paths
+    attempts        INTEGER NOT NULL,
+    next_attempt_at TIMESTAMP NOT NULL,       -- UTC
+    last_error      VARCHAR,
+    sent_at         TIMESTAMP
+);
+
+CREATE SEQUENCE seq_notices START 1;
+-- Things the next report must tell (a configuration reload refused, …).
+CREATE TABLE notices (
+    id          BIGINT PRIMARY KEY DEFAULT nextval('seq_notices'),
+    happened_at TIMESTAMP NOT NULL,
+    kind        VARCHAR NOT NULL,
+    message     VARCHAR NOT NULL,
+    reported_at TIMESTAMP
+);
+"#,
+},
 ];

@@ -6,6 +6,7 @@
 
 mod batches;
 mod handle;
+mod overnight;
 mod verify;
 pub mod migrations;
 
@@ -20,6 +21,7 @@ use crate::ledger::{Entry, Line};
 
 pub use batches::{BatchFilter, BatchRow, Ctx, EditOutcome, EntryEdit, StoredBatchEntry};
 pub use handle::StoreHandle;
+pub use overnight::{QueuedMail, ReportData};
 pub use verify::{TrialBalanceRow, VerifyReport};
 
 /// What happened to a claimed file.

@@ -146,16 +146,23 @@ pub struct Daemon {
 
 impl Daemon {
     pub fn start(site: &Site) -> Daemon {
+        Daemon::start_with_env(site, &[])
+    }
+    pub fn start_with_env(site: &Site, env: &[(&str, &str)]) -> Daemon {
         let log = site.path(&format!("daemon-{}.log", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()));
         let child = Command::new(bin())
             .args(["run", "--config"])
             .arg(&site.config)
             .env("RUST_LOG", "paperledger=debug,info")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
             .unwrap();
         Daemon { child: Some(child), log }
+    }
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().unwrap().id()
     }
     fn signal(&self, sig: &str) {
         let pid = self.child.as_ref().unwrap().id().to_string();
