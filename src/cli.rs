@@ -228,7 +228,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let site = commands::load_site(&config)?;
             commands::init_logging(&site.config.logging);
             let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-            rt.block_on(crate::daemon::run(Arc::new(site), crate::daemon::signals()))?;
+            rt.block_on(async { crate::daemon::run(Arc::new(site), crate::daemon::signals()).await })?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Process { config, inbox, json, files } => {

@@ -266,12 +266,17 @@ async fn generate_scheduled_batches(site: SharedSite, store: StoreHandle, mut st
     }
 }
 
-/// Resolves on SIGTERM or SIGINT.
-pub async fn signals() {
+/// Resolves on SIGTERM or SIGINT. The handlers are installed when this is
+/// called (not when first awaited), so a SIGTERM right after READY stops
+/// the daemon cleanly instead of killing it. Call it inside the runtime.
+pub fn signals() -> impl Future<Output = ()> {
     use tokio::signal::unix::{signal, SignalKind};
     let mut term = signal(SignalKind::terminate()).expect("installing the SIGTERM handler");
-    tokio::select! {
-        _ = term.recv() => {}
-        _ = tokio::signal::ctrl_c() => {}
+    let mut int = signal(SignalKind::interrupt()).expect("installing the SIGINT handler");
+    async move {
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = int.recv() => {}
+        }
     }
 }
