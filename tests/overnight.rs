@@ -249,3 +249,79 @@ fn the_systemd_unit_rates_2_5_or_less_in_systemd_analyze_security() {
         assert!(std::fs::read_to_string(&unit).unwrap().contains(key), "{key}");
     }
 }
+
+/// aiosmtpd requiring STARTTLS and then AUTH (login `compta`, the password
+/// given), with a certificate for `localhost` signed by a throwaway CA.
+const STARTTLS_SERVER: &str = r#"
+import ssl, sys, time
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Mailbox
+from aiosmtpd.smtp import AuthResult, LoginPassword
+port, maildir, cert, key, password = sys.argv[1:]
+ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+ctx.load_cert_chain(cert, key)
+def check(server, session, envelope, mechanism, auth_data):
+    ok = isinstance(auth_data, LoginPassword) and auth_data.login == b"compta" and auth_data.password == password.encode()
+    return AuthResult(success=ok)
+c = Controller(Mailbox(maildir), hostname="127.0.0.1", port=int(port), server_hostname="localhost",
+               tls_context=ctx, require_starttls=True, authenticator=check, auth_require_tls=True)
+c.start()
+print("ready", flush=True)
+while True:
+    time.sleep(3600)
+"#;
+
+fn openssl(args: &[&str], dir: &Path) {
+    let out = Command::new("openssl").args(args).current_dir(dir).output().expect("openssl");
+    assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn report_send_uses_starttls_and_authenticates_with_the_password_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A CA, and a certificate for localhost it signs.
+    openssl(&["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=paperledger test CA"], d);
+    openssl(&["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"], d);
+    std::fs::write(d.join("ext.cnf"), "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n").unwrap();
+    openssl(&["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "ext.cnf"], d);
+    let port = SmtpServer::free_port();
+    let maildir = d.join("maildir");
+    std::fs::write(d.join("server.py"), STARTTLS_SERVER).unwrap();
+    let mut server = Command::new("/usr/bin/python3")
+        .arg(d.join("server.py"))
+        .args([&port.to_string(), maildir.to_str().unwrap(), d.join("server.pem").to_str().unwrap(), d.join("server.key").to_str().unwrap(), "s3cret-pw"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Its own start-up check must be over before a client connects.
+    let mut ready = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(server.stdout.take().unwrap()), &mut ready).unwrap();
+    assert_eq!(ready.trim(), "ready");
+
+    let site = Site::new(1500, 0);
+    std::fs::write(d.join("smtp.pass"), "s3cret-pw\n").unwrap();
+    let smtp = |pass: &str| {
+        format!(
+            "\nsmtp: {{host: localhost, port: {port}, security: starttls, username: compta, password_file: {}, from: paperledger@example.org, ca_file: {}, timeout_secs: 3}}\n",
+            d.join(pass).display(),
+            d.join("ca.pem").display()
+        )
+    };
+    let base = std::fs::read_to_string(&site.config).unwrap();
+    std::fs::write(&site.config, base.clone() + &smtp("smtp.pass")).unwrap();
+    let out = site.ok(&["report", "--send", "--to", "compta@example.org"]);
+    assert!(out.starts_with("sent:"), "{out}");
+    wait_until("the mail delivered over STARTTLS", 20, || !support::files_in(&maildir.join("new")).is_empty());
+
+    // A wrong password: refused by the server, kept in the outbox, and the password never printed.
+    std::fs::write(d.join("wrong.pass"), "not-the-password\n").unwrap();
+    std::fs::write(&site.config, base + &smtp("wrong.pass")).unwrap();
+    let out = site.cli(&["report", "--send", "--to", "compta@example.org", "--config", site.config.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(75));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("not-the-password") && !err.contains("s3cret-pw"), "{err}");
+    let _ = server.kill();
+    let _ = server.wait();
+}

@@ -28,6 +28,9 @@ pub struct Smtp {
     pub from: String,
     #[serde(default = "default_smtp_timeout")]
     pub timeout_secs: u64,
+    /// A PEM certificate to trust besides the system's (an internal CA).
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Default, PartialEq, Eq)]

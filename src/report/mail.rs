@@ -10,6 +10,7 @@ use anyhow::{anyhow, Context, Result};
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::overnight::{Security, Smtp};
@@ -32,10 +33,20 @@ pub fn password(smtp: &Smtp) -> Result<Option<String>> {
 }
 
 fn transport(smtp: &Smtp) -> Result<AsyncSmtpTransport<Tokio1Executor>> {
+    let tls = || -> Result<TlsParameters> {
+        let mut b = TlsParameters::builder(smtp.host.clone());
+        if let Some(ca) = &smtp.ca_file {
+            let pem = std::fs::read(ca).with_context(|| format!("reading smtp.ca_file {}", ca.display()))?;
+            b = b.add_root_certificate(Certificate::from_pem(&pem).with_context(|| format!("smtp.ca_file {}: not a PEM certificate", ca.display()))?);
+        }
+        b.build_rustls().context("SMTP TLS settings")
+    };
+    let base = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(smtp.host.as_str());
     let builder = match smtp.security {
-        Security::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(smtp.host.as_str()),
-        Security::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host).context("SMTP STARTTLS settings")?,
-        Security::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host).context("SMTP TLS settings")?,
+        Security::None => base,
+        // The connection fails rather than sending in clear when the server offers no STARTTLS.
+        Security::Starttls => base.tls(Tls::Required(tls()?)),
+        Security::Tls => base.tls(Tls::Wrapper(tls()?)),
     };
     let mut builder = builder.port(smtp.port).timeout(Some(Duration::from_secs(smtp.timeout_secs)));
     if let (Some(user), Some(pass)) = (&smtp.username, password(smtp)?) {
@@ -71,6 +82,11 @@ pub fn message(smtp: &Smtp, m: &QueuedMail) -> Result<Message> {
 pub async fn send(smtp: &Smtp, m: &QueuedMail) -> Result<()> {
     let msg = message(smtp, m)?;
     let t = transport(smtp)?;
-    t.send(msg).await.map_err(|e| anyhow!("SMTP {}:{}: {e}", smtp.host, smtp.port))?;
-    Ok(())
+    // lettre's timeout bounds each read; a server that keeps a session
+    // half-open (seen after a refused AUTH) is bounded here as a whole.
+    let whole = Duration::from_secs(smtp.timeout_secs.saturating_mul(2).max(1));
+    match tokio::time::timeout(whole, t.send(msg)).await {
+        Ok(r) => r.map(|_| ()).map_err(|e| anyhow!("SMTP {}:{}: {e}", smtp.host, smtp.port)),
+        Err(_) => Err(anyhow!("SMTP {}:{}: no answer within {} s", smtp.host, smtp.port, whole.as_secs())),
+    }
 }
