@@ -68,6 +68,20 @@ pub fn run(store: &mut Store, site: &Site, req: &ExportRequest, actor: &str) -> 
             if req.year.is_some_and(|y| y != fy) {
                 continue;
             }
+            let fec_name = fec_file_name(&c.siren, fy_end).replace(".txt", &format!("{}.txt", only_batch.as_ref().map(|b| format!("-{}", b.number)).unwrap_or_default()));
+            if req.format == ExportFormatName::Fec && !req.latin9 {
+                // UTF-8 FEC: DuckDB's COPY writes it (the same text as write_fec, a
+                // test holds them equal); the entries are never loaded here.
+                let only = only_batch.as_ref().map(|b| b.id);
+                let (batches, count) = store.posted_batches(&c.id, fy, only)?;
+                if count == 0 {
+                    continue;
+                }
+                let sep = if req.pipe { '|' } else { '\t' };
+                let written = copy_atomically(&req.out, &fec_name, |tmp| store.copy_fec(&c.id, fy, sep, only, tmp).map(|_| ()));
+                finish(store, &batches, written, &fec_name, fy, fy_end, count, 0, actor, &mut report)?;
+                continue;
+            }
             let mut stored = store.entries(&c.id, Some(fy))?;
             if let Some(b) = &only_batch {
                 stored.retain(|e| e.batch_id == b.id);
@@ -89,15 +103,6 @@ pub fn run(store: &mut Store, site: &Site, req: &ExportRequest, actor: &str) -> 
             batches.sort_unstable();
             batches.dedup();
             let suffix = only_batch.as_ref().map(|b| format!("-{}", b.number)).unwrap_or_default();
-            let fec_name = fec_file_name(&c.siren, fy_end).replace(".txt", &format!("{suffix}.txt"));
-            if req.format == ExportFormatName::Fec && !req.latin9 {
-                // UTF-8 FEC: DuckDB's COPY writes it (the same text as write_fec, much faster).
-                let sep = if req.pipe { '|' } else { '\t' };
-                let only = only_batch.as_ref().map(|b| b.id);
-                let written = copy_atomically(&req.out, &fec_name, |tmp| store.copy_fec(&c.id, fy, sep, only, tmp).map(|_| ()));
-                finish(store, &batches, written, &fec_name, fy, fy_end, stored.len(), 0, actor, &mut report)?;
-                continue;
-            }
             let (name, bytes, lost) = match req.format {
                 ExportFormatName::Fec => {
                     let entries = numbered(&stored);

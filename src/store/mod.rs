@@ -337,13 +337,37 @@ impl Store {
                 ))
             })?
             .collect::<Result<Vec<_>, _>>()?;
+        // Every line in one query (not one per entry), grouped back by entry id.
+        let mut lines: std::collections::HashMap<i64, Vec<Line>> = std::collections::HashMap::with_capacity(heads.len());
+        {
+            let mut lq = self.conn.prepare(&format!(
+                "SELECT l.entry_id, {LINE_COLUMNS} FROM entry_lines l JOIN entries e ON e.id = l.entry_id
+                 WHERE e.company = ? AND (? IS NULL OR e.fiscal_year = ?) AND e.number IS NOT NULL ORDER BY l.entry_id, l.line_no"
+            ))?;
+            let mut rows = lq.query(params![company, fiscal_year, fiscal_year])?;
+            while let Some(r) = rows.next()? {
+                lines.entry(r.get(0)?).or_default().push(line_at(r, 1)?);
+            }
+        }
         let mut out = Vec::with_capacity(heads.len());
         for (id, journal, journal_label, fy, fy_end, number, date, piece_ref, piece_date, label, currency, validated_on, batch_id) in heads {
-            let lines = entry_lines(&self.conn, id)?;
+            let lines = lines.remove(&id).unwrap_or_default();
             let entry = Entry { journal, journal_label, date, piece_ref, piece_date, label, currency, lines };
             out.push(StoredEntry { id, company: company.to_string(), fiscal_year: fy, fy_end, number, validated_on, batch_id, entry });
         }
         Ok(out)
+    }
+
+    /// The posted batches of a company's fiscal year (or one batch) and
+    /// their posted entry count: what a FEC export marks, without loading it.
+    pub fn posted_batches(&self, company: &str, fiscal_year: i32, only: Option<i64>) -> Result<(Vec<i64>, usize)> {
+        let mut q = self.conn.prepare(
+            "SELECT e.batch_id, count(*) FROM entries e JOIN batches b ON b.id = e.batch_id
+             WHERE e.company = ? AND e.fiscal_year = ? AND e.number IS NOT NULL AND b.status = 'posted' AND (? IS NULL OR e.batch_id = ?)
+             GROUP BY e.batch_id ORDER BY 1",
+        )?;
+        let rows = q.query_map(params![company, fiscal_year, only, only], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?.collect::<Result<Vec<_>, _>>()?;
+        Ok((rows.iter().map(|r| r.0).collect(), rows.iter().map(|r| r.1 as usize).sum()))
     }
 
     /// Fiscal years that have entries, with their closing dates.
@@ -388,13 +412,6 @@ fn line_at(r: &duckdb::Row<'_>, at: usize) -> duckdb::Result<Line> {
         credit: dec(&r.get::<_, String>(at + 6)?),
         due_date: r.get(at + 7)?,
     })
-}
-
-/// An entry's lines, in order.
-fn entry_lines(conn: &Connection, entry_id: i64) -> Result<Vec<Line>> {
-    let mut lq = conn.prepare_cached(&format!("SELECT {LINE_COLUMNS} FROM entry_lines l WHERE l.entry_id = ? ORDER BY l.line_no"))?;
-    let lines = lq.query_map(params![entry_id], |r| line_at(r, 0))?.collect::<Result<Vec<_>, _>>()?;
-    Ok(lines)
 }
 
 fn dec(s: &str) -> Decimal {
