@@ -217,7 +217,9 @@ impl Store {
         let sep_sql = sep.to_string();
         let quote = '\u{1}';
         // Fields may not hold the separator or a line break (as `clean`).
-        let clean = |col: &str| format!("NULLIF(trim(regexp_replace({col}, '[\\t\\n\\r{}]', ' ', 'g')), '')", if sep == '|' { "|" } else { "" });
+        // translate() maps each of these characters to a space (no regex: 5 M lines).
+        let (from, to) = if sep == '|' { ("\t\n\r|", "    ") } else { ("\t\n\r", "   ") };
+        let clean = |col: &str| format!("NULLIF(trim(translate({col}, '{from}', '{to}')), '')");
         let amount = |col: &str| format!("replace(CAST(CAST({col} AS DECIMAL(18,2)) AS VARCHAR), '.', ',')");
         let day = |col: &str| format!("strftime({col}, '%Y%m%d')");
         let foreign = format!("e.currency <> '{}'", crate::export::fec::BOOK_CURRENCY);
@@ -231,12 +233,13 @@ impl Store {
              WHERE e.company = ? AND e.fiscal_year = ? AND e.number IS NOT NULL AND b.status = 'posted' AND (? IS NULL OR e.batch_id = ?)
              ORDER BY e.journal, e.number, l.line_no)
              TO '{path}' (FORMAT csv, DELIMITER '{sep_sql}', HEADER true, QUOTE '{quote}', NULLSTR '')",
-            journal = clean("e.journal"),
+            // Codes and account numbers are validated letters and digits: no cleaning.
+            journal = "e.journal",
             journal_label = clean("e.journal_label"),
             date = day("e.entry_date"),
-            account = clean("l.account"),
+            account = "l.account",
             account_label = clean("l.account_label"),
-            aux = clean("l.aux_account"),
+            aux = "NULLIF(l.aux_account, '')",
             aux_label = clean("l.aux_label"),
             piece = clean("e.piece_ref"),
             piece_date = day("e.piece_date"),
@@ -245,7 +248,7 @@ impl Store {
             credit = amount("l.credit"),
             valid = day("CAST(e.validated_at AS DATE)"),
             foreign_amount = amount("l.debit + l.credit"),
-            currency = clean("e.currency"),
+            currency = "e.currency",
             path = path.display().to_string().replace('\'', "''"),
         );
         Ok(self.conn.execute(&sql, params![company, fiscal_year, batch, batch])? as u64)
