@@ -9,7 +9,8 @@
 
 use std::time::{Duration, Instant};
 
-use paperledger::admin::export::{ExportFormatName, ExportRequest};
+use paperledger::admin::export::ExportRequest;
+use paperledger::config::overnight::ExportFormat;
 use paperledger::pipeline::Site;
 use paperledger::store::Store;
 
@@ -36,7 +37,7 @@ fn main() {
     store.connection().query_row("SELECT count(*), sum(l.debit) FROM entries e JOIN entry_lines l ON l.entry_id = e.id", [], |r| r.get::<_, i64>(0)).unwrap();
     let t_copy1 = copy(&store, &work.path().join("reference1.csv"));
     let out = work.path().join("exports");
-    let req = ExportRequest { format: ExportFormatName::Fec, out: out.clone(), year: None, company: None, batch: None, pipe: false, latin9: false };
+    let req = ExportRequest { format: ExportFormat::Fec, out: out.clone(), year: None, company: None, batch: None, pipe: false, latin9: false };
     let (report, t_fec) = time(|| paperledger::admin::export::run(&mut store, &site, &req, "bench").unwrap());
     let fec = out.join(report[0].split(": ").next().unwrap().rsplit('/').next().unwrap());
     let fec_lines = std::io::BufRead::lines(std::io::BufReader::new(std::fs::File::open(&fec).unwrap())).count();

@@ -13,10 +13,9 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use chrono::NaiveDate;
 use duckdb::{params, Connection};
 use paperledger::ledger::books::LedgerRules;
-use paperledger::ledger::{Entry, Line};
+
 use paperledger::store::{Commit, Ctx, DocumentRecord, EntryRecord, SourceRecord, SourceState, Store};
 use rust_decimal::Decimal;
 

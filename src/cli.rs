@@ -244,8 +244,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Export { config, format, out, year, company, batch, separator, encoding } => {
             let format = match format {
-                ExportFormat::Fec => crate::admin::export::ExportFormatName::Fec,
-                ExportFormat::Csv => crate::admin::export::ExportFormatName::Csv,
+                ExportFormat::Fec => crate::config::overnight::ExportFormat::Fec,
+                ExportFormat::Csv => crate::config::overnight::ExportFormat::Csv,
             };
             // Relative to where the command runs, not to the daemon's folder.
             let out = std::path::absolute(&out).with_context(|| format!("{}", out.display()))?;

@@ -77,7 +77,7 @@ async fn execute(ctx: &JobContext, s: &Schedule, due: DateTime<Utc>) -> anyhow::
     match s.job {
         JobKind::Export => {
             let req = ExportRequest {
-                format: s.format.unwrap_or(ExportFormat::Fec).into(),
+                format: s.format.unwrap_or(ExportFormat::Fec),
                 out: ctx.site.config.resolve(s.out.as_deref().expect("validated: export jobs have `out`")),
                 year: None,
                 company: s.company.clone(),

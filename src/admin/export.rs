@@ -18,7 +18,7 @@ use crate::store::{Store, StoredEntry};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ExportRequest {
-    pub format: ExportFormatName,
+    pub format: ExportFormat,
     pub out: PathBuf,
     #[serde(default)]
     pub year: Option<i32>,
@@ -33,22 +33,6 @@ pub struct ExportRequest {
     /// FEC only (CSV takes `exports.csv.encoding`).
     #[serde(default)]
     pub latin9: bool,
-}
-
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum ExportFormatName {
-    Fec,
-    Csv,
-}
-
-impl From<ExportFormat> for ExportFormatName {
-    fn from(f: ExportFormat) -> Self {
-        match f {
-            ExportFormat::Fec => ExportFormatName::Fec,
-            ExportFormat::Csv => ExportFormatName::Csv,
-        }
-    }
 }
 
 /// What an export wrote: one line per file.
@@ -69,7 +53,7 @@ pub fn run(store: &mut Store, site: &Site, req: &ExportRequest, actor: &str) -> 
                 continue;
             }
             let fec_name = fec_file_name(&c.siren, fy_end).replace(".txt", &format!("{}.txt", only_batch.as_ref().map(|b| format!("-{}", b.number)).unwrap_or_default()));
-            if req.format == ExportFormatName::Fec && !req.latin9 {
+            if req.format == ExportFormat::Fec && !req.latin9 {
                 // UTF-8 FEC: DuckDB's COPY writes it (the same text as write_fec, a
                 // test holds them equal); the entries are never loaded here.
                 let only = only_batch.as_ref().map(|b| b.id);
@@ -85,7 +69,7 @@ pub fn run(store: &mut Store, site: &Site, req: &ExportRequest, actor: &str) -> 
             let mut stored = store.entries(&c.id, Some(fy))?;
             if let Some(b) = &only_batch {
                 stored.retain(|e| e.batch_id == b.id);
-            } else if req.format == ExportFormatName::Csv && req.year.is_none() {
+            } else if req.format == ExportFormat::Csv && req.year.is_none() {
                 // The CSV feeds the accounting software incrementally:
                 // what it has not received yet (or failed to).
                 let pending: std::collections::HashSet<i64> = store
@@ -104,14 +88,14 @@ pub fn run(store: &mut Store, site: &Site, req: &ExportRequest, actor: &str) -> 
             batches.dedup();
             let suffix = only_batch.as_ref().map(|b| format!("-{}", b.number)).unwrap_or_default();
             let (name, bytes, lost) = match req.format {
-                ExportFormatName::Fec => {
+                ExportFormat::Fec => {
                     let entries = numbered(&stored);
                     let mut text = Vec::new();
                     write_fec(&mut text, &entries, if req.pipe { FecSeparator::Pipe } else { FecSeparator::Tab })?;
                     let (bytes, lost) = encode(std::str::from_utf8(&text).context("FEC text")?, Encoding::Latin9);
                     (fec_name, bytes, lost)
                 }
-                ExportFormatName::Csv => {
+                ExportFormat::Csv => {
                     let settings = &site.config.exports.csv;
                     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
                     let name = format!("{}-{fy}{suffix}-{stamp}.csv", c.id);

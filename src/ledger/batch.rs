@@ -113,8 +113,6 @@ pub struct BatchFacts {
     pub debit: Decimal,
     pub credit: Decimal,
     pub control_total: Option<Decimal>,
-    /// A scheduled batch that already generated batches.
-    pub schedule_ran: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -247,7 +245,7 @@ mod tests {
     use rust_decimal_macros::dec;
 
     fn facts(status: Status, lines: usize, debit: Decimal, credit: Decimal) -> BatchFacts {
-        BatchFacts { status, lines, debit, credit, control_total: None, schedule_ran: false }
+        BatchFacts { status, lines, debit, credit, control_total: None }
     }
 
     fn opts() -> BatchOptions {

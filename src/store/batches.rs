@@ -48,8 +48,8 @@ pub struct BatchRow {
 }
 
 impl BatchRow {
-    pub fn facts(&self, schedule_ran: bool) -> BatchFacts {
-        BatchFacts { status: self.status, lines: self.lines as usize, debit: self.debit, credit: self.credit, control_total: self.control_total, schedule_ran }
+    pub fn facts(&self) -> BatchFacts {
+        BatchFacts { status: self.status, lines: self.lines as usize, debit: self.debit, credit: self.credit, control_total: self.control_total }
     }
 }
 
@@ -176,7 +176,7 @@ impl Store {
         let opts = &ctx.rules.batches;
         let tx = self.conn.transaction()?;
         let b = batch_by_key(&tx, key)?;
-        let to = batch::next_status(&b.facts(false), action, opts).map_err(|r| refusal(&b, r))?;
+        let to = batch::next_status(&b.facts(), action, opts).map_err(|r| refusal(&b, r))?;
         let now = now_text();
         match to {
             Status::Posted => {
@@ -215,9 +215,9 @@ impl Store {
     pub fn set_control_total(&mut self, key: &str, total: Decimal, ctx: &Ctx<'_>) -> Result<Status> {
         let tx = self.conn.transaction()?;
         let b = batch_by_key(&tx, key)?;
-        batch::next_status(&b.facts(false), Action::Edit, &ctx.rules.batches).map_err(|r| refusal(&b, r))?;
+        batch::next_status(&b.facts(), Action::Edit, &ctx.rules.batches).map_err(|r| refusal(&b, r))?;
         tx.prepare_cached("UPDATE batches SET control_total = CAST(? AS DECIMAL(18,2)) WHERE id = ?")?.execute( params![total.to_string(), b.id])?;
-        let after = BatchFacts { control_total: Some(total), ..b.facts(false) };
+        let after = BatchFacts { control_total: Some(total), ..b.facts() };
         let status = match b.status {
             Status::OnHold => Status::OnHold,
             s => batch::status_after_edit(s, &after, &ctx.rules.batches, false).unwrap_or(Status::OnHold),
@@ -305,7 +305,7 @@ impl Store {
         }
         let tx = self.conn.transaction()?;
         let b = batch_by_key(&tx, key)?;
-        batch::next_status(&b.facts(false), Action::Schedule, &ctx.rules.batches).map_err(|r| refusal(&b, r))?;
+        batch::next_status(&b.facts(), Action::Schedule, &ctx.rules.batches).map_err(|r| refusal(&b, r))?;
         tx.prepare_cached("UPDATE batches SET status = 'scheduled', schedule = ?, next_run = ? WHERE id = ?")?.execute( params![every, start, b.id])?;
         event(&tx, ctx.actor, b.id, None, "batch-scheduled", json!({"batch": b.number, "every": every, "from": start}))?;
         tx.commit()?;
@@ -492,7 +492,7 @@ fn batch_facts(tx: &duckdb::Connection, batch_id: i64, control_total: Option<Dec
         params![batch_id],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
-    Ok(BatchFacts { status: Status::OnHold, lines: lines as usize, debit: dec(&d), credit: dec(&c), control_total, schedule_ran: false })
+    Ok(BatchFacts { status: Status::OnHold, lines: lines as usize, debit: dec(&d), credit: dec(&c), control_total })
 }
 
 #[allow(clippy::too_many_arguments)]
