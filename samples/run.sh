@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on the bundled samples: a fresh site, the sample invoices
 # processed through the daemon's code path into DuckDB, their batches
-# released and posted, the books verified, then a FEC export.
+# released and posted, the books verified, then a FEC export. A bank
+# statement is imported and matched against the invoices before posting.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tests/setup-machine.sh
@@ -11,6 +12,11 @@ site="${1:-$(mktemp -d /tmp/paperledger-demo.XXXXXX)}"
 "$bin" init "$site"
 "$bin" check --config "$site/paperledger.yaml"
 "$bin" process --config "$site/paperledger.yaml" samples/invoices/*.pdf
+# The bank statement of November pays some of them: bank entries in BQ,
+# matched to the invoices; what is still open, and what matched nothing.
+"$bin" process --config "$site/paperledger.yaml" samples/statements/*.xml
+"$bin" open-items --config "$site/paperledger.yaml"
+"$bin" open-items --config "$site/paperledger.yaml" --unmatched
 # The accountant's part: every Balanced batch released, then posted
 # (numbered and sealed); the books re-checked; then the export.
 "$bin" batches --config "$site/paperledger.yaml"

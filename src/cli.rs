@@ -155,6 +155,49 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Open items (one row per open due date) with their residual and matching code; `--aged` for the aged balance. Works while the daemon runs.
+    OpenItems {
+        #[arg(long, short)]
+        config: PathBuf,
+        /// Company id (default: the only one).
+        #[arg(long)]
+        company: Option<String>,
+        /// Collective or auxiliary account, e.g. 401000 or FACME (prefixes match).
+        #[arg(long)]
+        account: Option<String>,
+        /// Part of the party's name (any case).
+        #[arg(long)]
+        party: Option<String>,
+        /// Also the settled items (residual 0), with their matching code.
+        #[arg(long)]
+        all: bool,
+        /// Aged balance per party: not due, 1-30, 31-60, 61-90, over 90 days late.
+        #[arg(long)]
+        aged: bool,
+        /// Date the ages are computed at (default today), YYYY-MM-DD.
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+        /// Also list the bank lines no open item matched.
+        #[arg(long)]
+        unmatched: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Undo a matching group (lettrage) by its code on an account; its lines are open again. Works while the daemon runs.
+    Unmatch {
+        #[arg(long, short)]
+        config: PathBuf,
+        #[arg(long)]
+        company: Option<String>,
+        /// The collective account, e.g. 411000.
+        #[arg(long)]
+        account: String,
+        /// The auxiliary account, when the code is used on several.
+        #[arg(long)]
+        aux: Option<String>,
+        /// The matching code, e.g. AB.
+        code: String,
+    },
     /// Write generated sample invoices with their ground truth.
     Samples {
         #[arg(long)]
@@ -271,6 +314,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Report { config, send, to } => commands::admin::run(&config, Request::Report { send, to }),
         Command::Verify { config, json } => commands::admin::run(&config, Request::Verify { json }),
+        Command::OpenItems { config, company, account, party, all, aged, as_of, unmatched, json } => {
+            commands::admin::run(&config, Request::OpenItems(crate::admin::open_items::OpenItemsRequest { company, account, party, all, aged, as_of, unmatched, json }))
+        }
+        Command::Unmatch { config, company, account, aux, code } => commands::admin::run(&config, Request::Unmatch { company, account, aux, code }),
         Command::Samples { out, count, seed, scans, bulk, max_docs } => {
             let opts = crate::samplegen::GenOptions { out_dir: out.clone(), count, seed, buyer: crate::samplegen::Buyer::demo() };
             let files = crate::samplegen::generate(&opts).context("generating samples")?;

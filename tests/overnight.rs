@@ -144,11 +144,12 @@ fn a_one_minute_export_schedule_makes_the_running_daemon_write_the_fec() {
     assert!(paperledger::export::fec::check_fec(&text).is_empty());
     // DuckDB's COPY wrote it; the Rust writer (ISO-8859-15 exports) gives the same text.
     let store = paperledger::store::Store::open(&site.path("paperledger.duckdb")).unwrap();
+    let lettrage = store.lettrage("demo").unwrap();
     let entries: Vec<paperledger::export::fec::NumberedEntry> = store
         .entries("demo", None)
         .unwrap()
         .into_iter()
-        .map(|s| paperledger::export::fec::NumberedEntry { entry: s.entry, number: s.number as u32, validated_on: s.validated_on })
+        .map(|s| paperledger::export::fec::NumberedEntry { entry: s.entry, number: s.number as u32, validated_on: s.validated_on, lettrage: lettrage.get(&s.id).cloned().unwrap_or_default() })
         .collect();
     drop(store);
     let mut rust = Vec::new();

@@ -89,7 +89,8 @@ pub fn run(store: &mut Store, site: &Site, req: &ExportRequest, actor: &str) -> 
             let suffix = only_batch.as_ref().map(|b| format!("-{}", b.number)).unwrap_or_default();
             let (name, bytes, lost) = match req.format {
                 ExportFormat::Fec => {
-                    let entries = numbered(&stored);
+                    let lettrage = store.lettrage(&c.id)?;
+                    let entries = numbered(&stored, &lettrage);
                     let mut text = Vec::new();
                     write_fec(&mut text, &entries, if req.pipe { FecSeparator::Pipe } else { FecSeparator::Tab })?;
                     let (bytes, lost) = encode(std::str::from_utf8(&text).context("FEC text")?, Encoding::Latin9);
@@ -100,7 +101,7 @@ pub fn run(store: &mut Store, site: &Site, req: &ExportRequest, actor: &str) -> 
                     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
                     let name = format!("{}-{fy}{suffix}-{stamp}.csv", c.id);
                     let numbers: std::collections::HashMap<i64, String> = batches.iter().filter_map(|id| store.batch(&id.to_string()).ok().map(|b| (*id, b.number))).collect();
-                    let entries = numbered(&stored);
+                    let entries = numbered(&stored, &Default::default());
                     let rows: Vec<CsvEntry<'_>> = entries.iter().zip(&stored).map(|(n, s)| CsvEntry { numbered: n, batch: numbers.get(&s.batch_id).map(String::as_str).unwrap_or("") }).collect();
                     let text = write_csv(&rows, settings);
                     let enc = if settings.encoding == "iso-8859-15" { Encoding::Latin9 } else { Encoding::Utf8 };
@@ -140,8 +141,11 @@ fn finish(store: &mut Store, batches: &[i64], written: Result<PathBuf>, name: &s
     }
 }
 
-fn numbered(stored: &[StoredEntry]) -> Vec<NumberedEntry> {
-    stored.iter().map(|s| NumberedEntry { entry: s.entry.clone(), number: s.number as u32, validated_on: s.validated_on }).collect()
+fn numbered(stored: &[StoredEntry], lettrage: &std::collections::HashMap<i64, Vec<(usize, String, chrono::NaiveDate)>>) -> Vec<NumberedEntry> {
+    stored
+        .iter()
+        .map(|s| NumberedEntry { entry: s.entry.clone(), number: s.number as u32, validated_on: s.validated_on, lettrage: lettrage.get(&s.id).cloned().unwrap_or_default() })
+        .collect()
 }
 
 /// Write through `write` to a temporary name beside the target, sync,

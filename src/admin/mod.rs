@@ -6,6 +6,7 @@
 //! CLI opens the database itself and executes the same code.
 
 pub mod export;
+pub mod open_items;
 pub mod render;
 pub mod report;
 pub mod socket;
@@ -58,6 +59,13 @@ pub enum Request {
         json: bool,
     },
     Export(export::ExportRequest),
+    OpenItems(open_items::OpenItemsRequest),
+    Unmatch {
+        company: Option<String>,
+        account: String,
+        aux: Option<String>,
+        code: String,
+    },
     /// Handled asynchronously (`report::run`), not by `execute`.
     Report {
         send: bool,
@@ -166,6 +174,12 @@ fn run(store: &mut Store, site: &Site, req: &Request, actor: &str) -> anyhow::Re
             }))
         }
         Request::History { doc } => Ok(Reply::ok(render::history(store, doc)?)),
+        Request::OpenItems(x) => Ok(Reply::ok(open_items::run(store, site, x)?)),
+        Request::Unmatch { company, account, aux, code } => {
+            let company = open_items::company_of(site, company.as_deref())?;
+            let n = store.unmatch(&company, account, aux.as_deref(), code, actor)?;
+            Ok(Reply::ok(format!("matching {code} on {account} undone: its {n} lines are open again\n")))
+        }
         Request::Report { .. } => Ok(Reply::fail(2, "report requests are served by admin::report::run".into())),
         Request::Export(x) => Ok(Reply::ok(export::run(store, site, x, actor)?.join("\n") + "\n")),
         Request::Verify { json } => {

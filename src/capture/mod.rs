@@ -7,6 +7,7 @@ pub mod einvoice;
 pub mod ocr;
 pub mod pdf_text;
 pub mod raster;
+pub mod statements;
 
 use serde::Serialize;
 

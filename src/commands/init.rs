@@ -17,6 +17,9 @@ pub const DEFAULT_FILES: &[(&str, &str)] = &[
     ("rules/accounts.yaml", include_str!("../../rules/accounts.yaml")),
     ("rules/suppliers.yaml", include_str!("../../rules/suppliers.yaml")),
     ("rules/ledger.yaml", include_str!("../../rules/ledger.yaml")),
+    ("rules/bank-csv.yaml", include_str!("../../rules/bank-csv.yaml")),
+    ("rules/autojournals.yaml", include_str!("../../rules/autojournals.yaml")),
+    ("rules/matching.yaml", include_str!("../../rules/matching.yaml")),
 ];
 
 pub fn run(dir: &Path) -> Result<()> {

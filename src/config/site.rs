@@ -126,6 +126,69 @@ pub struct Company {
     /// `create` an auxiliary account and post, or send it to `review`.
     #[serde(default)]
     pub unknown_suppliers: UnknownSuppliers,
+    /// Bank statements: which journal and account each IBAN books to, and
+    /// the rules files for CSV statements, automatic journals and matching.
+    #[serde(default)]
+    pub bank: BankSettings,
+}
+
+/// How the company's bank statements are booked and matched.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BankSettings {
+    /// The company's bank accounts, by IBAN.
+    #[serde(default)]
+    pub accounts: Vec<BankAccount>,
+    /// Journal of a statement whose IBAN is not listed above.
+    #[serde(default = "default_bank_journal")]
+    pub default_journal: String,
+    /// Account of a statement whose IBAN is not listed above.
+    #[serde(default = "default_bank_account")]
+    pub default_account: String,
+    /// CSV statement formats (file in rules_dir).
+    #[serde(default = "default_bank_csv")]
+    pub csv: PathBuf,
+    /// Automatic journals: what a bank line becomes (file in rules_dir).
+    #[serde(default = "default_autojournals")]
+    pub autojournals: PathBuf,
+    /// How bank lines are matched to open items (file in rules_dir).
+    #[serde(default = "default_matching")]
+    pub matching: PathBuf,
+}
+
+impl Default for BankSettings {
+    fn default() -> Self {
+        BankSettings {
+            accounts: Vec::new(),
+            default_journal: default_bank_journal(),
+            default_account: default_bank_account(),
+            csv: default_bank_csv(),
+            autojournals: default_autojournals(),
+            matching: default_matching(),
+        }
+    }
+}
+
+/// One bank account of the company.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BankAccount {
+    pub iban: String,
+    /// Bank journal code (ledger.yaml `journals`, kind bank).
+    pub journal: String,
+    /// General ledger account, e.g. 512100.
+    pub account: String,
+}
+
+impl BankSettings {
+    /// `(journal, account)` a statement of this IBAN is booked to.
+    pub fn book_for(&self, iban: Option<&str>) -> (&str, &str, bool) {
+        let compact = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+        match iban.and_then(|i| self.accounts.iter().find(|a| compact(&a.iban) == compact(i))) {
+            Some(a) => (&a.journal, &a.account, true),
+            None => (&self.default_journal, &self.default_account, false),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Default, PartialEq, Eq)]
@@ -186,6 +249,11 @@ fn default_ledger_file() -> PathBuf {
 }
 
 fn default_suppliers_file() -> PathBuf { PathBuf::from("suppliers.yaml") }
+fn default_bank_journal() -> String { "BQ".into() }
+fn default_bank_account() -> String { "512000".into() }
+fn default_bank_csv() -> PathBuf { PathBuf::from("bank-csv.yaml") }
+fn default_autojournals() -> PathBuf { PathBuf::from("autojournals.yaml") }
+fn default_matching() -> PathBuf { PathBuf::from("matching.yaml") }
 fn default_poll() -> u64 { 5 }
 fn default_stability() -> u64 { 1500 }
 fn default_rescan() -> u64 { 60 }
@@ -244,6 +312,17 @@ impl SiteConfig {
                 if !crate::recognize::ids::iban_valid(v) {
                     issues.push(doc.issue_at(&format!("companies[{i}].ibans[{j}]"), format!("`{v}` is not a valid IBAN (its mod-97 check fails): copy it from the bank's RIB")));
                 }
+            }
+            for (j, a) in c.bank.accounts.iter().enumerate() {
+                if !crate::recognize::ids::iban_valid(&a.iban) {
+                    issues.push(doc.issue_at(&format!("companies[{i}].bank.accounts[{j}].iban"), format!("`{}` is not a valid IBAN (its mod-97 check fails): copy it from the bank's RIB", a.iban)));
+                }
+                if let Some(p) = crate::ledger::accounts::account_problem(&a.account) {
+                    issues.push(doc.issue_at(&format!("companies[{i}].bank.accounts[{j}].account"), p));
+                }
+            }
+            if let Some(p) = crate::ledger::accounts::account_problem(&c.bank.default_account) {
+                issues.push(doc.issue_at(&format!("companies[{i}].bank.default_account"), p));
             }
             if parse_month_day(&c.fiscal_year_start).is_none() {
                 issues.push(doc.issue_at(&format!("companies[{i}].fiscal_year_start"), format!("`{}` is not a day of the year: write it as MM-DD, e.g. 01-01 or 07-01", c.fiscal_year_start)));

@@ -99,7 +99,7 @@ mod tests {
     fn numbered(label: &str) -> NumberedEntry {
         let d = NaiveDate::from_ymd_opt(2026, 3, 9).unwrap();
         let lines = vec![Line::debit("606000", "Achats", label, dec!(1234.5)), Line::credit("401000", "Fournisseurs", label, dec!(1234.5)).with_aux("FACME", "ACME; \"Paris\"")];
-        NumberedEntry { entry: Entry::new("HA", "Achats", d, "=HYPERLINK(\"x\")", d, label, "EUR", lines).unwrap(), number: 7, validated_on: d }
+        NumberedEntry { entry: Entry::new("HA", "Achats", d, "=HYPERLINK(\"x\")", d, label, "EUR", lines).unwrap(), number: 7, validated_on: d, lettrage: vec![] }
     }
 
     #[test]

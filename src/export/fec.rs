@@ -63,6 +63,8 @@ pub struct NumberedEntry {
     pub entry: Entry,
     pub number: u32,
     pub validated_on: NaiveDate,
+    /// Matching (lettrage) of its lines: `(line index, code, date)`.
+    pub lettrage: Vec<(usize, String, NaiveDate)>,
 }
 
 /// `<SIREN>FEC<AAAAMMJJ>.txt`, the closing date of the fiscal year.
@@ -97,8 +99,9 @@ pub fn write_fec<W: Write>(mut out: W, entries: &[NumberedEntry], sep: FecSepara
     for ne in order {
         let e = &ne.entry;
         let foreign = !e.currency.is_empty() && e.currency != BOOK_CURRENCY;
-        for l in &e.lines {
+        for (i, l) in e.lines.iter().enumerate() {
             row.clear();
+            let lettrage = ne.lettrage.iter().find(|m| m.0 == i);
             let fields = [
                 clean(&e.journal, s),
                 clean(&e.journal_label, s),
@@ -113,9 +116,8 @@ pub fn write_fec<W: Write>(mut out: W, entries: &[NumberedEntry], sep: FecSepara
                 clean(if l.label.trim().is_empty() { &e.label } else { &l.label }, s),
                 fec_amount(l.debit),
                 fec_amount(l.credit),
-                // Matching (lettrage) comes with the match stage.
-                String::new(),
-                String::new(),
+                lettrage.map(|m| clean(&m.1, s)).unwrap_or_default(),
+                lettrage.map(|m| fec_date(m.2)).unwrap_or_default(),
                 fec_date(ne.validated_on),
                 if foreign { fec_amount(l.debit + l.credit) } else { String::new() },
                 if foreign { clean(&e.currency, s) } else { String::new() },
@@ -303,7 +305,7 @@ mod tests {
             ],
         )
         .unwrap();
-        vec![NumberedEntry { entry: e, number: 1, validated_on: d(2025, 3, 20) }]
+        vec![NumberedEntry { entry: e, number: 1, validated_on: d(2025, 3, 20), lettrage: vec![] }]
     }
 
     fn write(entries: &[NumberedEntry], sep: FecSeparator) -> String {
@@ -443,7 +445,7 @@ HA\tAchats\t1\t20250314\t445660\tTVA déductible sur autres biens et services\t\
             let p = post_invoice(&f, &accounts, &dir, UnknownSupplierPolicy::Create).unwrap();
             let n = numbers.entry(p.entry.journal.clone()).or_default();
             *n += 1;
-            entries.push(NumberedEntry { entry: p.entry, number: *n, validated_on: d(2026, 1, 5) });
+            entries.push(NumberedEntry { entry: p.entry, number: *n, validated_on: d(2026, 1, 5), lettrage: vec![] });
         }
         let text = write(&entries, FecSeparator::Tab);
         assert_eq!(check_fec(&text), Vec::<String>::new());

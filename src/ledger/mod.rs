@@ -13,12 +13,14 @@
 //! - `ids`: VAT id, SIREN/SIRET, IBAN checksums; name normalization.
 
 pub mod accounts;
+pub mod autojournal;
 pub mod batch;
 pub mod books;
 pub mod chain;
 pub mod entry;
 pub mod fiscal;
 pub mod ids;
+pub mod matching;
 pub mod money;
 pub mod posting;
 pub mod suppliers;

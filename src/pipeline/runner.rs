@@ -10,6 +10,7 @@ use chrono::NaiveDateTime;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use crate::store::bank::Refusal;
 use crate::store::{
     Commit, DocumentRecord, EntryRecord, EventRecord, FieldRecord, SourceRecord, SourceState, StoreHandle, VatRecord,
 };
@@ -107,19 +108,39 @@ pub async fn process_claimed(c: Claimed, store: &StoreHandle, folders: &Folders,
         .call(move |s| {
             if first.source.state == SourceState::Processed {
                 if let Some(of) = s.processed_source_with_sha(&first.source.sha256)? {
-                    return Ok(Err(of));
+                    return Ok(Err(Blocked::Duplicate(of)));
                 }
             }
-            s.commit(&first).map(Ok)
+            match s.commit(&first) {
+                Ok(c) => Ok(Ok(c)),
+                // A statement refused at booking: nothing was written.
+                Err(e) => match e.downcast_ref::<Refusal>() {
+                    Some(r) => Ok(Err(Blocked::Refused(r.clone()))),
+                    None => Err(e),
+                },
+            }
         })
         .await?
     {
         Ok(c) => c,
-        Err(of) => {
-            source.state = SourceState::Duplicate;
-            source.duplicate_of = Some(of);
+        Err(blocked) => {
             documents.clear();
-            source_events.push(EventRecord::new("duplicate", json!({"of_source": of, "sha256": source.sha256})));
+            match blocked {
+                Blocked::Duplicate(of) | Blocked::Refused(Refusal::AlreadyImported { of_source: of, .. }) => {
+                    source.state = SourceState::Duplicate;
+                    source.duplicate_of = Some(of);
+                    let detail = match &blocked {
+                        Blocked::Refused(r) => json!({"of_source": of, "sha256": source.sha256, "reason": r.to_string()}),
+                        Blocked::Duplicate(_) => json!({"of_source": of, "sha256": source.sha256}),
+                    };
+                    source_events.push(EventRecord::new("duplicate", detail));
+                }
+                Blocked::Refused(Refusal::Failed(reason)) => {
+                    source.state = SourceState::Failed;
+                    source.reason = Some(format!("statement stage: {reason}"));
+                    source_events.push(EventRecord::new("failed", json!({"stage": "statement", "reason": reason})));
+                }
+            }
             dest = destination(folders, &source, &c);
             source.stored_path = dest.to_string_lossy().into_owned();
             commit.source = source.clone();
@@ -156,6 +177,9 @@ pub async fn process_claimed(c: Claimed, store: &StoreHandle, folders: &Folders,
                 r["review_reasons"] = json!(d.review_reasons);
             }
             r["fields"] = d.fields.iter().map(|f| (f.name.clone(), json!(f.value))).collect::<serde_json::Map<_, _>>().into();
+            if let Some(st) = &cd.statement {
+                r["statement"] = json!(st);
+            }
             if let Some((id, journal, batch)) = &cd.entry {
                 let e = &d.entry.as_ref().expect("posted documents carry their entry").entry;
                 r["entry"] = json!({
@@ -169,6 +193,13 @@ pub async fn process_claimed(c: Claimed, store: &StoreHandle, folders: &Folders,
             r
         })
         .collect())
+}
+
+/// Why a file's outcome was not committed as processed.
+enum Blocked {
+    /// The same bytes were processed before (source id).
+    Duplicate(i64),
+    Refused(Refusal),
 }
 
 fn with_stored(events: &[EventRecord], path: &str) -> Vec<EventRecord> {
@@ -213,13 +244,18 @@ fn records(a: Analysis, rt: &InboxRuntime) -> Vec<DocumentRecord> {
                 ),
                 None => ("other".into(), "not categorized".into(), json!([]), Vec::new(), Vec::new()),
             };
-            let (state, review_reasons, entry) = match d.decision {
+            let (state, review_reasons, entry, statements) = match d.decision {
                 Decision::Post { posting, fiscal_year, fy_start, fy_end, period } => {
                     let options = rt.company.ledger.batches.clone();
-                    ("posted".to_string(), Vec::new(), Some(EntryRecord { entry: posting.entry, fiscal_year, fy_start, fy_end, period, options }))
+                    ("posted".to_string(), Vec::new(), Some(EntryRecord { entry: posting.entry, fiscal_year, fy_start, fy_end, period, options }), None)
                 }
-                Decision::Review(reasons) => ("review".to_string(), reasons, None),
+                Decision::Review(reasons) => ("review".to_string(), reasons, None, None),
+                Decision::Import(statements) => {
+                    let books: Arc<dyn crate::store::bank::BankBooks> = rt.company.clone();
+                    ("imported".to_string(), Vec::new(), None, Some(crate::store::bank::StatementImport { statements, books }))
+                }
             };
+            let (category, category_reason) = if statements.is_some() { ("bank_statement".to_string(), "the content is a bank statement".to_string()) } else { (category, category_reason) };
             DocumentRecord {
                 pages: d.pages,
                 pipeline: rt.pipeline.name.clone(),
@@ -231,6 +267,7 @@ fn records(a: Analysis, rt: &InboxRuntime) -> Vec<DocumentRecord> {
                 fields,
                 vat_lines,
                 entry,
+                statements,
                 events: d.events,
             }
         })

@@ -20,6 +20,47 @@ pub struct CompanyRuntime {
     pub accounts: AccountsRules,
     pub suppliers: SupplierDirectory,
     pub ledger: LedgerRules,
+    /// Bank statements: CSV formats, automatic journals, matching rules.
+    pub bank: BankRules,
+}
+
+pub struct BankRules {
+    pub csv: crate::capture::statements::csv::CsvRules,
+    pub autojournals: crate::ledger::autojournal::AutoJournalRules,
+    pub matching: crate::ledger::matching::MatchRules,
+}
+
+impl crate::store::bank::BankBooks for CompanyRuntime {
+    fn company(&self) -> &str {
+        &self.company.id
+    }
+    fn bank(&self) -> &crate::config::site::BankSettings {
+        &self.company.bank
+    }
+    fn matching(&self) -> &crate::ledger::matching::MatchRules {
+        &self.bank.matching
+    }
+    fn autojournals(&self) -> &crate::ledger::autojournal::AutoJournalRules {
+        &self.bank.autojournals
+    }
+    fn fiscal_year(&self, date: chrono::NaiveDate) -> (i32, chrono::NaiveDate, chrono::NaiveDate) {
+        CompanyRuntime::fiscal_year(self, date)
+    }
+    fn period_of(&self, date: chrono::NaiveDate) -> Option<String> {
+        crate::ledger::books::period_of(date, self.ledger.batches.group_by)
+    }
+    fn lock_state(&self, date: chrono::NaiveDate) -> crate::ledger::books::LockState {
+        self.ledger.lock_state(date, None)
+    }
+    fn batch_options(&self) -> crate::ledger::books::BatchOptions {
+        self.ledger.batches.clone()
+    }
+    fn journal_label(&self, code: &str) -> String {
+        self.ledger.journals.iter().find(|j| j.code == code).map(|j| j.label.clone()).unwrap_or_else(|| code.to_string())
+    }
+    fn account_label(&self, account: &str) -> String {
+        self.accounts.label(account).unwrap_or(account).to_string()
+    }
 }
 
 impl CompanyRuntime {
@@ -99,7 +140,7 @@ impl Site {
         let pipelines_dir = config.resolve(&config.pipelines_dir);
 
         let mut companies: HashMap<String, Arc<CompanyRuntime>> = HashMap::new();
-        for c in &config.companies {
+        for (ci, c) in config.companies.iter().enumerate() {
             let accounts = load_rules(&rules_dir.join(&c.accounts), crate::ledger::parse_accounts, &mut issues);
             let suppliers = load_rules(&rules_dir.join(&c.suppliers), crate::ledger::parse_suppliers, &mut issues);
             let ledger_file = rules_dir.join(&c.ledger);
@@ -122,13 +163,15 @@ impl Site {
                     None
                 }
             });
-            if let (Some(accounts), Some(suppliers), Some(ledger)) = (accounts, suppliers, ledger) {
+            let bank = load_bank_rules(&rules_dir, c, &mut issues);
+            if let (Some(accounts), Some(suppliers), Some(ledger), Some(bank)) = (accounts, suppliers, ledger, bank) {
                 // A supplier's expense account needs a label in the chart (FEC CompteLib).
                 issues.extend(suppliers.check_against(&accounts));
                 issues.extend(ledger.check_against(&accounts, ledger_doc.as_ref().expect("parsed from it")));
+                issues.extend(check_bank(ci, c, &ledger, &accounts, &doc));
                 companies.insert(
                     c.id.clone(),
-                    Arc::new(CompanyRuntime { identity: identity_of(c), company: c.clone(), accounts, suppliers, ledger }),
+                    Arc::new(CompanyRuntime { identity: identity_of(c), company: c.clone(), accounts, suppliers, ledger, bank }),
                 );
             }
         }
@@ -297,6 +340,56 @@ pub fn load_pipeline(
 }
 
 /// Read and parse one rules file, collecting its problems.
+/// A rules file, or the shipped one when a site made before it existed
+/// does not have it under its default name.
+fn load_or_builtin<T>(rules_dir: &Path, file: &Path, default: &str, builtin: &str, parse: fn(&YamlDoc) -> Result<T, Vec<Issue>>, issues: &mut Vec<Issue>) -> Option<T> {
+    let path = rules_dir.join(file);
+    if !path.exists() && file == Path::new(default) {
+        let doc = YamlDoc::from_text(&Path::new("rules").join(format!("{default} (built in)")), builtin);
+        return match parse(&doc) {
+            Ok(v) => Some(v),
+            Err(found) => {
+                issues.extend(found);
+                None
+            }
+        };
+    }
+    load_rules(&path, parse, issues)
+}
+
+fn load_bank_rules(rules_dir: &Path, c: &Company, issues: &mut Vec<Issue>) -> Option<BankRules> {
+    use crate::capture::statements::csv;
+    use crate::ledger::{autojournal, matching};
+    let csv = load_or_builtin(rules_dir, &c.bank.csv, "bank-csv.yaml", csv::BUILTIN_BANK_CSV_YAML, csv::parse_bank_csv, issues);
+    let autojournals = load_or_builtin(rules_dir, &c.bank.autojournals, "autojournals.yaml", autojournal::BUILTIN_AUTOJOURNALS_YAML, autojournal::parse_autojournals, issues);
+    let matching = load_or_builtin(rules_dir, &c.bank.matching, "matching.yaml", matching::BUILTIN_MATCHING_YAML, matching::parse_matching, issues);
+    Some(BankRules { csv: csv?, autojournals: autojournals?, matching: matching? })
+}
+
+/// The bank accounts' journals must be bank journals of ledger.yaml, and
+/// their accounts in the chart (the FEC needs their labels).
+fn check_bank(i: usize, c: &Company, ledger: &LedgerRules, accounts: &AccountsRules, doc: &YamlDoc) -> Vec<Issue> {
+    let mut issues = Vec::new();
+    let mut check = |journal_key: String, journal: &str, account_key: String, account: &str, listed: bool| {
+        match ledger.journals.iter().find(|j| j.code == journal) {
+            Some(j) if j.kind == crate::ledger::books::JournalKind::Bank => {}
+            Some(_) => issues.push(doc.issue_at(&journal_key, format!("journal `{journal}` is not a bank journal in ledger.yaml: give it `kind: bank` or use another"))),
+            None => issues.push(doc.issue_at(&journal_key, format!("journal `{journal}` is not in ledger.yaml `journals`: add it there with `kind: bank`"))),
+        }
+        // The default account of a site made before statements existed may
+        // be missing from its chart: its entries then show the number as label.
+        if listed && accounts.label(account).is_none() {
+            issues.push(doc.issue_at(&account_key, format!("account `{account}` is not in the chart of accounts.yaml: add it with its label")));
+        }
+    };
+    let base = format!("companies[{i}].bank");
+    check(format!("{base}.default_journal"), &c.bank.default_journal, format!("{base}.default_account"), &c.bank.default_account, false);
+    for (j, a) in c.bank.accounts.iter().enumerate() {
+        check(format!("{base}.accounts[{j}].journal"), &a.journal, format!("{base}.accounts[{j}].account"), &a.account, true);
+    }
+    issues
+}
+
 fn load_rules<T>(path: &Path, parse: fn(&YamlDoc) -> Result<T, Vec<Issue>>, issues: &mut Vec<Issue>) -> Option<T> {
     let doc = match YamlDoc::read(path) {
         Ok(d) => d,

@@ -8,6 +8,7 @@ use serde_json::json;
 
 use crate::capture::einvoice::{self, EInvoice};
 use crate::capture::raster::PageScan;
+use crate::capture::statements::{self, Statement};
 use crate::capture::{self, CaptureError, Page};
 use crate::config::site::UnknownSuppliers;
 use crate::ledger::{self, InvoiceFacts, InvoiceKind, Posting, UnknownSupplierPolicy};
@@ -38,6 +39,9 @@ pub enum Decision {
     Post { posting: Posting, fiscal_year: i32, fy_start: NaiveDate, fy_end: NaiveDate, period: Option<String> },
     /// A person must look at it first; never a silent post.
     Review(Vec<String>),
+    /// A bank statement file: its lines are booked and matched at commit,
+    /// against the open items as they are then.
+    Import(Vec<Statement>),
 }
 
 pub struct DocumentResult {
@@ -57,6 +61,9 @@ pub struct Analysis {
 /// Run the pipeline's stages over one file's bytes.
 /// `collated`: the file is a duplex pair collated by intake (its even pages are back sides).
 pub fn analyze(bytes: &[u8], rt: &InboxRuntime, collated: bool) -> Result<Analysis, StageError> {
+    if let Some(analysis) = statement_file(bytes, rt)? {
+        return Ok(analysis);
+    }
     let split = rt.pipeline.split.as_ref();
     let cap = capture_stage(bytes, &rt.pipeline.extract, split)?;
     let page_count = cap.pages.len().max(1) as u32;
@@ -97,11 +104,30 @@ pub fn analyze(bytes: &[u8], rt: &InboxRuntime, collated: bool) -> Result<Analys
                         events.push(EventRecord::new("note", json!({"message": note})));
                     }
                 }
+                Decision::Import(_) => {}
             }
             DocumentResult { pages: segment.pages, recognition: Some(rec), decision, events }
         })
         .collect();
     Ok(Analysis { page_count, events, documents })
+}
+
+/// A bank statement, told by its content whatever the inbox: read whole
+/// (every statement's balances checked) or refused whole.
+fn statement_file(bytes: &[u8], rt: &InboxRuntime) -> Result<Option<Analysis>, StageError> {
+    let csv = &rt.company.bank.csv;
+    let Some(format) = statements::detect(bytes, csv) else { return Ok(None) };
+    let parsed = statements::parse(bytes, format, csv).map_err(|e| StageError { stage: "statement", message: e.to_string() })?;
+    let kind = parsed[0].format.clone();
+    let lines: usize = parsed.iter().map(|s| s.lines.len()).sum();
+    let extracted = EventRecord::new(
+        "extracted",
+        json!({"text": "statement", "format": kind, "statements": parsed.iter().map(|s| json!({"id": s.id, "iban": s.iban, "account": s.account, "lines": s.lines.len(),
+            "opening": s.opening.map(|b| b.amount.to_string()), "closing": s.closing.map(|b| b.amount.to_string())})).collect::<Vec<_>>(), "lines": lines}),
+    );
+    let categorized = EventRecord::new("categorized", json!({"category": "bank_statement", "reason": format!("the content is a {kind} bank statement")}));
+    let doc = DocumentResult { pages: Vec::new(), recognition: None, decision: Decision::Import(parsed), events: vec![categorized] };
+    Ok(Some(Analysis { page_count: 0, events: vec![extracted], documents: vec![doc] }))
 }
 
 /// The documents in a captured file, each recognized on its own pages: one

@@ -243,4 +243,83 @@ CREATE TABLE notices (
 );
 "#,
 },
+Migration {
+    version: 4,
+    name: "bank statements, statement lines, matching groups",
+    sql: r#"
+CREATE SEQUENCE seq_statements START 1;
+-- One bank statement as read from a file (a file may hold several).
+CREATE TABLE statements (
+    id            BIGINT PRIMARY KEY DEFAULT nextval('seq_statements'),
+    source_id     BIGINT NOT NULL,
+    document_id   BIGINT NOT NULL,
+    company       VARCHAR NOT NULL,
+    format        VARCHAR NOT NULL,
+    statement_ref VARCHAR NOT NULL,
+    iban          VARCHAR,
+    account_ref   VARCHAR,
+    currency      VARCHAR NOT NULL,
+    opening       DECIMAL(18,2),
+    closing       DECIMAL(18,2),
+    opening_date  DATE,
+    closing_date  DATE,
+    journal       VARCHAR NOT NULL,          -- bank journal the lines are booked to
+    account       VARCHAR NOT NULL,          -- bank account (512…)
+    line_count    INTEGER NOT NULL,
+    new_lines     INTEGER NOT NULL,          -- lines not imported before
+    imported_at   TIMESTAMP NOT NULL
+);
+
+CREATE SEQUENCE seq_statement_lines START 1;
+-- Every bank line once: line_key makes a second import of the same line a no-op.
+CREATE TABLE statement_lines (
+    id                BIGINT PRIMARY KEY DEFAULT nextval('seq_statement_lines'),
+    statement_id      BIGINT NOT NULL,
+    company           VARCHAR NOT NULL,
+    line_key          VARCHAR NOT NULL,
+    position          INTEGER NOT NULL,      -- 1-based, in the statement
+    booking_date      DATE NOT NULL,
+    value_date        DATE,
+    amount            DECIMAL(18,2) NOT NULL, -- + money in, - money out
+    currency          VARCHAR NOT NULL,
+    counterparty      VARCHAR,
+    counterparty_iban VARCHAR,
+    reference         VARCHAR,
+    text              VARCHAR NOT NULL,
+    bank_ref          VARCHAR,
+    code              VARCHAR,
+    entry_id          BIGINT,                -- the bank entry it became
+    outcome           VARCHAR NOT NULL,      -- matched | unmatched
+    explanation       VARCHAR NOT NULL,      -- why: rule, tokens, amounts; or why not
+    UNIQUE (company, line_key)
+);
+
+CREATE SEQUENCE seq_match_groups START 1;
+-- A matching group (lettrage): lines of one third-party account that settle
+-- each other. Never deleted: unmatching sets undone_at.
+CREATE TABLE match_groups (
+    id          BIGINT PRIMARY KEY DEFAULT nextval('seq_match_groups'),
+    company     VARCHAR NOT NULL,
+    account     VARCHAR NOT NULL,
+    aux_account VARCHAR,
+    code        VARCHAR NOT NULL,            -- AA, AB, … per account; lower case while partial
+    complete    BOOLEAN NOT NULL,
+    matched_on  DATE NOT NULL,               -- FEC DateLet
+    created_at  TIMESTAMP NOT NULL,
+    undone_at   TIMESTAMP,
+    undone_by   VARCHAR,
+    merged_into BIGINT
+);
+
+-- The part of a line a group settles (signed like the line's balance).
+CREATE TABLE match_lines (
+    group_id  BIGINT NOT NULL,
+    entry_id  BIGINT NOT NULL,
+    line_no   INTEGER NOT NULL,
+    amount    DECIMAL(18,2) NOT NULL,
+    rule      VARCHAR NOT NULL,
+    reason    VARCHAR NOT NULL
+);
+"#,
+},
 ];

@@ -4,6 +4,7 @@
 //! connection (`StoreHandle`), and every change of a document's state is
 //! written with its events in one transaction.
 
+pub mod bank;
 mod batches;
 mod handle;
 mod overnight;
@@ -114,6 +115,8 @@ pub struct DocumentRecord {
     pub fields: Vec<FieldRecord>,
     pub vat_lines: Vec<VatRecord>,
     pub entry: Option<EntryRecord>,
+    /// A bank statement file: its statements, imported with the document.
+    pub statements: Option<bank::StatementImport>,
     pub events: Vec<EventRecord>,
 }
 
@@ -126,14 +129,16 @@ pub struct Commit {
     pub documents: Vec<DocumentRecord>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CommittedDocument {
     pub document_id: i64,
     /// `(entry id, journal, batch number)` when an entry was filed.
     pub entry: Option<(i64, String, String)>,
+    /// What a statement's import did, line by line.
+    pub statement: Option<bank::ImportSummary>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Committed {
     pub source_id: i64,
     pub documents: Vec<CommittedDocument>,
@@ -302,7 +307,24 @@ impl Store {
                 )?;
                 posted = Some((entry_id, er.entry.journal.clone(), batch_number));
             }
-            out.documents.push(CommittedDocument { document_id, entry: posted });
+            let mut statement = None;
+            if let Some(imp) = &d.statements {
+                match bank::import(&tx, source_id, document_id, imp, &c.actor)? {
+                    Ok(summary) => {
+                        tx.prepare_cached("INSERT INTO events (happened_at, actor, source_id, document_id, kind, detail) VALUES (CAST(? AS TIMESTAMP), ?, ?, ?, 'imported', ?)")?.execute(params![
+                            now,
+                            c.actor,
+                            source_id,
+                            document_id,
+                            serde_json::json!({"statements": summary.statements, "lines": summary.lines, "new_lines": summary.new_lines, "matched": summary.matched, "unmatched": summary.unmatched}).to_string()
+                        ])?;
+                        statement = Some(summary);
+                    }
+                    // Nothing of the file is kept: the caller records it as failed or duplicate.
+                    Err(refusal) => return Err(anyhow::Error::new(refusal)),
+                }
+            }
+            out.documents.push(CommittedDocument { document_id, entry: posted, statement });
         }
         drop(event);
         tx.commit()?;

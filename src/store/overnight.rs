@@ -227,9 +227,11 @@ impl Store {
             "COPY (SELECT {journal} AS JournalCode, {journal_label} AS JournalLib, e.number AS EcritureNum, {date} AS EcritureDate,
                     {account} AS CompteNum, {account_label} AS CompteLib, {aux} AS CompAuxNum, {aux_label} AS CompAuxLib,
                     {piece} AS PieceRef, {piece_date} AS PieceDate, {label} AS EcritureLib, {debit} AS Debit, {credit} AS Credit,
-                    NULL AS EcritureLet, NULL AS DateLet, {valid} AS ValidDate,
+                    m.code AS EcritureLet, {let_date} AS DateLet, {valid} AS ValidDate,
                     CASE WHEN {foreign} THEN {foreign_amount} END AS Montantdevise, CASE WHEN {foreign} THEN {currency} END AS Idevise
              FROM entries e JOIN entry_lines l ON l.entry_id = e.id JOIN batches b ON b.id = e.batch_id
+             LEFT JOIN (SELECT ml.entry_id, ml.line_no, max(g.code) AS code, max(g.matched_on) AS matched_on FROM match_lines ml JOIN match_groups g ON g.id = ml.group_id
+                        WHERE g.undone_at IS NULL AND g.company = ? GROUP BY ml.entry_id, ml.line_no) m ON m.entry_id = l.entry_id AND m.line_no = l.line_no
              WHERE e.company = ? AND e.fiscal_year = ? AND e.number IS NOT NULL AND b.status = 'posted' AND (? IS NULL OR e.batch_id = ?)
              ORDER BY e.journal, e.number, l.line_no)
              TO '{path}' (FORMAT csv, DELIMITER '{sep_sql}', HEADER true, QUOTE '{quote}', NULLSTR '')",
@@ -247,10 +249,11 @@ impl Store {
             debit = amount("l.debit"),
             credit = amount("l.credit"),
             valid = day("CAST(e.validated_at AS DATE)"),
+            let_date = day("m.matched_on"),
             foreign_amount = amount("l.debit + l.credit"),
             currency = "e.currency",
             path = path.display().to_string().replace('\'', "''"),
         );
-        Ok(self.conn.execute(&sql, params![company, fiscal_year, batch, batch])? as u64)
+        Ok(self.conn.execute(&sql, params![company, company, fiscal_year, batch, batch])? as u64)
     }
 }

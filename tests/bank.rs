@@ -1,0 +1,207 @@
+//! Bank statements through the real binary on a real site: invoices are
+//! processed, then a CAMT.053 statement pays them by reference, by amount
+//! and name only, partially and two at once; `open-items` shows what is left.
+
+mod support;
+
+use rust_decimal::Decimal;
+use serde_json::Value;
+use support::{Generated, Site};
+
+/// One posted purchase invoice as the books hold it.
+#[derive(Debug, Clone)]
+struct Invoice {
+    number: String,
+    supplier: String,
+    aux: String,
+    gross: Decimal,
+    date: chrono::NaiveDate,
+}
+
+fn dec(v: &Value) -> Decimal {
+    v.as_str().unwrap_or_else(|| panic!("not a string amount: {v}")).parse().unwrap()
+}
+
+/// Process generated invoices; keep `n` posted purchase invoices of distinct suppliers.
+fn posted_invoices(site: &Site, n: usize) -> Vec<Invoice> {
+    let g = Generated::eur(14, 41);
+    let mut args = vec!["process", "--json"];
+    let paths: Vec<String> = g.pdfs.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    args.extend(paths.iter().map(String::as_str));
+    let out = site.ok(&args);
+    let mut found: Vec<Invoice> = Vec::new();
+    for line in out.lines().filter(|l| l.starts_with('{')) {
+        let r: Value = serde_json::from_str(line).unwrap();
+        if r["state"] != "posted" || r["category"] != "purchase_invoice" {
+            continue;
+        }
+        let lines = r["entry"]["lines"].as_array().unwrap();
+        let supplier_line = lines.iter().find(|l| l["account"] == "401000").expect("a supplier line");
+        let inv = Invoice {
+            number: r["fields"]["invoice_number"].as_str().unwrap().to_string(),
+            supplier: r["fields"]["supplier_name"].as_str().unwrap_or("").to_string(),
+            aux: supplier_line["aux_account"].as_str().unwrap().to_string(),
+            gross: dec(&supplier_line["credit"]),
+            date: r["entry"]["date"].as_str().unwrap().parse().unwrap(),
+        };
+        if !inv.supplier.is_empty() && found.iter().all(|f| f.aux != inv.aux && f.gross != inv.gross) {
+            found.push(inv);
+        }
+    }
+    assert!(found.len() >= n, "only {} posted purchase invoices of distinct suppliers: {out}", found.len());
+    found.truncate(n);
+    found
+}
+
+/// A bank line of the statement: amount signed (+ in, - out).
+struct Tx<'a> {
+    amount: Decimal,
+    name: Option<&'a str>,
+    text: &'a str,
+}
+
+/// A CAMT.053.001.08 statement, written the way a bank writes one.
+fn camt(id: &str, date: chrono::NaiveDate, opening: Decimal, txs: &[Tx<'_>], closing_shift: Decimal) -> String {
+    let closing = opening + txs.iter().map(|t| t.amount).sum::<Decimal>() + closing_shift;
+    let bal = |code: &str, amount: Decimal| {
+        format!(
+            "<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy=\"EUR\">{}</Amt><CdtDbtInd>{}</CdtDbtInd><Dt><Dt>{date}</Dt></Dt></Bal>",
+            amount.abs(),
+            if amount < Decimal::ZERO { "DBIT" } else { "CRDT" }
+        )
+    };
+    let mut entries = String::new();
+    for (i, t) in txs.iter().enumerate() {
+        let out = t.amount < Decimal::ZERO;
+        let party = t.name.map(|n| if out { format!("<RltdPties><Cdtr><Pty><Nm>{n}</Nm></Pty></Cdtr></RltdPties>") } else { format!("<RltdPties><Dbtr><Pty><Nm>{n}</Nm></Pty></Dbtr></RltdPties>") }).unwrap_or_default();
+        entries.push_str(&format!(
+            "<Ntry><NtryRef>{n}</NtryRef><Amt Ccy=\"EUR\">{amt}</Amt><CdtDbtInd>{ind}</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>
+             <BookgDt><Dt>{date}</Dt></BookgDt><ValDt><Dt>{date}</Dt></ValDt><AcctSvcrRef>{id}-{n}</AcctSvcrRef>
+             <BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>ICDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd>
+             <NtryDtls><TxDtls><Refs><EndToEndId>NOTPROVIDED</EndToEndId></Refs>{party}<RmtInf><Ustrd>{text}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>\n",
+            n = i + 1,
+            amt = t.amount.abs(),
+            ind = if out { "DBIT" } else { "CRDT" },
+            text = t.text,
+        ));
+    }
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08">
+<BkToCstmrStmt><GrpHdr><MsgId>{id}</MsgId><CreDtTm>{date}T06:00:00</CreDtTm></GrpHdr>
+<Stmt><Id>{id}</Id><CreDtTm>{date}T06:00:00</CreDtTm>
+<Acct><Id><IBAN>FR7630006000011234567890189</IBAN></Id><Ccy>EUR</Ccy></Acct>
+{open}{close}
+{entries}</Stmt></BkToCstmrStmt></Document>
+"#,
+        open = bal("OPBD", opening),
+        close = bal("CLBD", closing),
+    )
+}
+
+fn open_items(site: &Site, all: bool) -> Vec<Value> {
+    let mut args = vec!["open-items", "--json"];
+    if all {
+        args.push("--all");
+    }
+    let v: Value = serde_json::from_str(&site.ok(&args)).unwrap();
+    v["open_items"].as_array().unwrap().clone()
+}
+
+fn residual_of(items: &[Value], reference: &str) -> Option<Decimal> {
+    let rows: Vec<&Value> = items.iter().filter(|i| i["reference"] == reference && i["journal"] != "BQ").collect();
+    (!rows.is_empty()).then(|| rows.iter().map(|r| dec(&r["residual"])).sum())
+}
+
+#[test]
+fn a_statement_pays_invoices_and_open_items_show_what_is_left() {
+    let site = Site::new(200, 1);
+    let inv = posted_invoices(&site, 5);
+    let day = inv.iter().map(|i| i.date).max().unwrap() + chrono::Duration::days(12);
+    let (a, b, c, d, e) = (&inv[0], &inv[1], &inv[2], &inv[3], &inv[4]);
+    let partial = (c.gross * Decimal::new(4, 1)).round_dp(2);
+    let text_a = format!("VIR SEPA FACTURE {} REGLEMENT", a.number);
+    let text_c = format!("Acompte sur facture n° {}", c.number);
+    let text_de = format!("Paiement factures {} et {}", d.number, e.number);
+    let upper_b = b.supplier.to_uppercase();
+    let txs = [
+        Tx { amount: -a.gross, name: Some(&a.supplier), text: &text_a },
+        Tx { amount: -b.gross, name: Some(&upper_b), text: "VIREMENT EMIS" },
+        Tx { amount: -partial, name: Some(&c.supplier), text: &text_c },
+        Tx { amount: -(d.gross + e.gross), name: None, text: &text_de },
+        Tx { amount: Decimal::new(-1250, 2), name: None, text: "FRAIS TENUE DE COMPTE" },
+    ];
+    let stmt = site.path("camt-1.xml");
+    std::fs::write(&stmt, camt("STMT-001", day, Decimal::new(5_000_000, 2), &txs, Decimal::ZERO)).unwrap();
+    let out = site.ok(&["process", "--json", stmt.to_str().unwrap()]);
+    let report: Value = serde_json::from_str(out.lines().find(|l| l.starts_with('{')).unwrap()).unwrap();
+    assert_eq!(report["category"], "bank_statement", "{out}");
+    let st = &report["statement"];
+    assert_eq!(st["new_lines"], 5, "{out}");
+    assert_eq!(st["matched"], 4, "{out}");
+    let lines = st["lines_detail"].as_array().unwrap();
+    assert_eq!(lines[4]["outcome"], "unmatched", "the bank fee matches nothing: {}", lines[4]);
+    assert_eq!(lines[1]["outcome"], "matched", "by amount and name only: {}", lines[1]);
+
+    let open = open_items(&site, false);
+    for settled in [a, b, d, e] {
+        assert_eq!(residual_of(&open, &settled.number), None, "invoice {} is paid in full: {open:#?}", settled.number);
+    }
+    assert_eq!(residual_of(&open, &c.number), Some(c.gross - partial), "invoice {} was paid {partial} of {}", c.number, c.gross);
+    let all = open_items(&site, true);
+    for settled in [a, b, d, e] {
+        assert_eq!(residual_of(&all, &settled.number), Some(Decimal::ZERO));
+        let code = all.iter().find(|i| i["reference"] == settled.number.as_str()).unwrap()["match_code"].as_str().unwrap().to_string();
+        assert!(code.chars().all(|ch| ch.is_ascii_uppercase()) && code.len() >= 2, "a settled item has an upper-case code: {code}");
+    }
+    let c_code = all.iter().find(|i| i["reference"] == c.number.as_str()).unwrap()["match_code"].as_str().unwrap().to_string();
+    assert!(c_code.chars().all(|ch| ch.is_ascii_lowercase()), "a partial match reads in lower case: {c_code}");
+
+    // The fee is booked to bank charges, not to any supplier.
+    let db = site.db();
+    let fee_lines: i64 = db
+        .query_row("SELECT count(*) FROM entry_lines l JOIN entries e ON e.id = l.entry_id WHERE e.journal = 'BQ' AND l.account = '627000' AND l.debit = 12.50", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(fee_lines, 1);
+    let (debit, credit): (String, String) = db
+        .query_row("SELECT CAST(sum(debit) AS VARCHAR), CAST(sum(credit) AS VARCHAR) FROM entry_lines l JOIN entries e ON e.id = l.entry_id WHERE e.journal = 'BQ'", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    assert_eq!(debit, credit, "bank entries balance");
+    drop(db);
+
+    // The same statement re-exported (other creation time): nothing changes.
+    let again = site.path("camt-1-again.xml");
+    std::fs::write(&again, camt("STMT-001", day, Decimal::new(5_000_000, 2), &txs, Decimal::ZERO).replace("T06:00:00", "T07:30:00")).unwrap();
+    let out = site.ok(&["process", "--json", again.to_str().unwrap()]);
+    assert!(out.contains("\"state\": \"duplicate\"") || out.contains("\"state\":\"duplicate\""), "{out}");
+    assert_eq!(open_items(&site, true).len(), all.len(), "a second import adds nothing");
+
+    // Balances that do not add up: refused with the numbers, nothing imported.
+    let bad = site.path("camt-2.xml");
+    let later = [Tx { amount: Decimal::new(10000, 2), name: Some("SOMEONE"), text: "VIREMENT RECU" }];
+    std::fs::write(&bad, camt("STMT-002", day, Decimal::new(5_000_000, 2), &later, Decimal::ONE)).unwrap();
+    let out = site.cli(&["process", "--json", "--config", site.config.to_str().unwrap(), bad.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("failed") && text.contains("balances do not add up"), "{text}");
+    let n: i64 = site.db().query_row("SELECT count(*) FROM statement_lines", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 5);
+
+    // Unmatching reopens the invoice, and the history keeps the group.
+    let a_code = all.iter().find(|i| i["reference"] == a.number.as_str()).unwrap()["match_code"].as_str().unwrap().to_string();
+    site.ok(&["unmatch", "--account", "401000", "--aux", &a.aux, &a_code]);
+    assert_eq!(residual_of(&open_items(&site, false), &a.number), Some(a.gross));
+    let undone: i64 = site.db().query_row("SELECT count(*) FROM match_groups WHERE undone_at IS NOT NULL", [], |r| r.get(0)).unwrap();
+    assert_eq!(undone, 1);
+
+    // The FEC carries the matching codes (EcritureLet / DateLet) once posted.
+    site.release_and_post_all();
+    let fec_dir = site.path("exports");
+    site.ok(&["export", "--out", fec_dir.to_str().unwrap()]);
+    let fec = support::files_in(&fec_dir).into_iter().find(|p| p.to_string_lossy().contains("FEC")).expect("a FEC file");
+    let fec = String::from_utf8_lossy(&std::fs::read(fec).unwrap()).to_string();
+    let b_code = all.iter().find(|i| i["reference"] == b.number.as_str()).unwrap()["match_code"].as_str().unwrap().to_string();
+    // Codes are per account and party: another supplier may have its own AA.
+    let lettered: Vec<&str> = fec.lines().filter(|l| l.split('\t').nth(13) == Some(b_code.as_str()) && l.split('\t').nth(6) == Some(b.aux.as_str())).collect();
+    assert_eq!(lettered.len(), 2, "invoice {} and its payment carry {b_code}:\n{fec}", b.number);
+    assert!(lettered.iter().all(|l| l.split('\t').nth(14).is_some_and(|d| d.len() == 8)), "DateLet is written");
+}
