@@ -15,7 +15,6 @@ site="${1:-$(mktemp -d /tmp/paperledger-demo.XXXXXX)}"
 # The bank statement of November pays some of them: bank entries in BQ,
 # matched to the invoices; what is still open, and what matched nothing.
 "$bin" process --config "$site/paperledger.yaml" samples/statements/*.xml
-"$bin" open-items --config "$site/paperledger.yaml"
 "$bin" open-items --config "$site/paperledger.yaml" --unmatched
 # The accountant's part: every Balanced batch released, then posted
 # (numbered and sealed); the books re-checked; then the export.

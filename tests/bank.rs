@@ -6,7 +6,7 @@ mod support;
 
 use rust_decimal::Decimal;
 use serde_json::Value;
-use support::{Generated, Site};
+use support::{wait_until, Daemon, Generated, Site};
 
 /// One posted purchase invoice as the books hold it.
 #[derive(Debug, Clone)]
@@ -141,6 +141,7 @@ fn a_statement_pays_invoices_and_open_items_show_what_is_left() {
     assert_eq!(st["matched"], 4, "{out}");
     let lines = st["lines_detail"].as_array().unwrap();
     assert_eq!(lines[4]["outcome"], "unmatched", "the bank fee matches nothing: {}", lines[4]);
+    assert!(lines[4]["explanation"].as_str().unwrap().contains("booked on 627000"), "the fee says where it went: {}", lines[4]);
     assert_eq!(lines[1]["outcome"], "matched", "by amount and name only: {}", lines[1]);
 
     let open = open_items(&site, false);
@@ -204,4 +205,96 @@ fn a_statement_pays_invoices_and_open_items_show_what_is_left() {
     let lettered: Vec<&str> = fec.lines().filter(|l| l.split('\t').nth(13) == Some(b_code.as_str()) && l.split('\t').nth(6) == Some(b.aux.as_str())).collect();
     assert_eq!(lettered.len(), 2, "invoice {} and its payment carry {b_code}:\n{fec}", b.number);
     assert!(lettered.iter().all(|l| l.split('\t').nth(14).is_some_and(|d| d.len() == 8)), "DateLet is written");
+}
+
+fn corpus(rel: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus").join(rel)
+}
+
+fn count(site: &Site, sql: &str) -> i64 {
+    site.db().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+/// What `process` said of one file: (state, the whole output).
+fn process_one(site: &Site, path: &std::path::Path) -> (String, String) {
+    let out = site.cli(&["process", "--json", "--config", site.config.to_str().unwrap(), path.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    let state = text
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .find_map(|l| serde_json::from_str::<Value>(l).ok().and_then(|v| v["state"].as_str().map(String::from)))
+        .unwrap_or_default();
+    (state, text)
+}
+
+#[test]
+fn statements_of_every_kind_arrive_whole_or_not_at_all() {
+    let site = Site::new(200, 1);
+
+    // An MT940 from a real bank (read in place), dropped in the inbox of the running daemon.
+    let reference: Value = serde_json::from_slice(&std::fs::read(corpus("mt940/jejik/rabobank-iban.json")).unwrap()).unwrap();
+    let expected_lines: usize = reference.as_array().unwrap().iter().map(|s| s["statement_lines"].as_array().unwrap().len()).sum();
+    let daemon = Daemon::start(&site);
+    std::fs::copy(corpus("mt940/jejik/rabobank-iban.sta"), site.inbox().join("rabobank-iban.sta")).unwrap();
+    let named = |dir: &str| site.files(dir).into_iter().find(|p| p.to_string_lossy().ends_with("rabobank-iban.sta"));
+    wait_until("the MT940 statement processed", 120, || named("archive").is_some() || named("failed").is_some());
+    drop(daemon.stop()); // DuckDB has one writer: read it once the daemon is gone.
+    assert!(named("archive").is_some(), "imported, not failed: {:?}", site.files("failed").iter().map(|p| std::fs::read_to_string(p).unwrap_or_default()).collect::<Vec<_>>());
+    assert_eq!(count(&site, "SELECT count(*) FROM statement_lines") as usize, expected_lines);
+    let statements = reference.as_array().unwrap().len() as i64;
+    assert_eq!(count(&site, "SELECT count(*) FROM statements WHERE format = 'mt940' AND journal = 'BQ' AND account = '512000'"), statements, "an unknown account books to BQ / 512000");
+    let bank_lines = count(&site, "SELECT count(*) FROM entry_lines l JOIN entries e ON e.id = l.entry_id WHERE e.journal = 'BQ' AND l.account = '512000'");
+    assert_eq!(bank_lines as usize, expected_lines, "one bank entry per statement line");
+
+    // A German bank's CSV export with two genuinely identical lines: both are kept.
+    let csv = |rows: &str| -> Vec<u8> {
+        format!("Buchungstag;Valuta;Auftraggeber/Empf\u{e4}nger;Verwendungszweck;Betrag;Saldo\n{rows}").chars().map(|c| c as u32 as u8).collect()
+    };
+    let good = csv("03.02.2026;03.02.2026;Kantine;Essen;-8,50;983,00\n03.02.2026;03.02.2026;Kantine;Essen;-8,50;991,50\n01.02.2026;01.02.2026;Stadtwerke;Strom;-100,00;1.000,00\n");
+    let path = site.path("umsaetze.csv");
+    std::fs::write(&path, &good).unwrap();
+    let (state, out) = process_one(&site, &path);
+    assert_eq!(state, "imported", "{out}");
+    let kantine = "SELECT count(*) FROM statement_lines WHERE text LIKE '%Essen%'";
+    assert_eq!(count(&site, kantine), 2, "two identical lines are two lines");
+    // The same export downloaded again: nothing changes.
+    let again = site.path("umsaetze-2.csv");
+    std::fs::write(&again, &good).unwrap();
+    let (state, out) = process_one(&site, &again);
+    assert_eq!(state, "duplicate", "{out}");
+    assert_eq!(count(&site, kantine), 2);
+
+    let before = (count(&site, "SELECT count(*) FROM statement_lines"), count(&site, "SELECT count(*) FROM entries"));
+    let refused = |name: &str, bytes: &[u8], says: &[&str]| {
+        let path = site.path(name);
+        std::fs::write(&path, bytes).unwrap();
+        let (state, out) = process_one(&site, &path);
+        assert_eq!(state, "failed", "{name}: {out}");
+        for s in says {
+            assert!(out.contains(s), "{name} should say {s:?}: {out}");
+        }
+        let reason = std::fs::read_dir(site.path("failed")).unwrap().map(|e| e.unwrap().path()).find(|p| p.to_string_lossy().contains(name) && p.to_string_lossy().ends_with(".reason.txt"));
+        assert!(reason.is_some(), "{name}: its reason is written beside it in failed/");
+    };
+    // A cell that is not an amount: the row and the column are named.
+    refused("bad-cell.csv", &csv("03.02.2026;03.02.2026;Kantine;Essen;-8,5O;983,00\n"), &["row 2", "Betrag"]);
+    // A running balance that does not add up.
+    refused("bad-balance.csv", &csv("03.02.2026;03.02.2026;Kantine;Essen;-8,50;990,00\n01.02.2026;01.02.2026;Stadtwerke;Strom;-100,00;1.000,00\n"), &["row 2: the balance 990.00 does not follow"]);
+    // Broken SGML.
+    refused(
+        "broken.ofx",
+        b"OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\n\n<OFX>\n<BANKMSGSRSV1>\n<STMTTRNRS>\n<STMTRS>\n<CURDEF>EUR\n<BANKTRANLIST>\n<STMTTRN\n<TRNTYPE>DEBIT\n</STMTTRN>\n</BANKTRANLIST>\n</STMTRS>\n</STMTTRNRS>\n</BANKMSGSRSV1>\n</OFX>\n",
+        &["unterminated tag"],
+    );
+    // XML with entities is never expanded.
+    refused(
+        "entities.xml",
+        br#"<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x "boom">]><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt/></Document>"#,
+        &["DTD or entities"],
+    );
+    // A statement in another currency than the books'.
+    let chf = std::fs::read_to_string(corpus("mt940/jejik/rabobank-iban.sta")).unwrap().replace("EUR", "CHF");
+    refused("chf.sta", chf.as_bytes(), &["CHF", "not supported"]);
+    let after = (count(&site, "SELECT count(*) FROM statement_lines"), count(&site, "SELECT count(*) FROM entries"));
+    assert_eq!(before, after, "nothing of a refused file is imported");
 }

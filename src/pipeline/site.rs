@@ -34,6 +34,9 @@ impl crate::store::bank::BankBooks for CompanyRuntime {
     fn company(&self) -> &str {
         &self.company.id
     }
+    fn currency(&self) -> &str {
+        &self.accounts.currency
+    }
     fn bank(&self) -> &crate::config::site::BankSettings {
         &self.company.bank
     }

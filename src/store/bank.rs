@@ -28,6 +28,8 @@ use super::{batches, EntryRecord};
 /// implemented by the pipeline's company runtime.
 pub trait BankBooks: Send + Sync {
     fn company(&self) -> &str;
+    /// The books' currency (accounts.yaml).
+    fn currency(&self) -> &str;
     fn bank(&self) -> &BankSettings;
     fn matching(&self) -> &MatchRules;
     fn autojournals(&self) -> &AutoJournalRules;
@@ -122,6 +124,14 @@ pub(super) fn import(tx: &Transaction<'_>, source_id: i64, document_id: i64, imp
     // Which lines are new, statement by statement.
     let mut todo: Vec<(usize, usize, String)> = Vec::new();
     let mut first_source: Option<i64> = None;
+    if let Some(s) = imp.statements.iter().find(|s| !s.currency.eq_ignore_ascii_case(books.currency())) {
+        return Ok(Err(Refusal::Failed(format!(
+            "{}: the statement is in {} and the books in {}: foreign-currency bank accounts are not supported yet, nothing was imported",
+            s.label(),
+            s.currency,
+            books.currency()
+        ))));
+    }
     for (si, s) in imp.statements.iter().enumerate() {
         for (li, key) in line_keys(s).into_iter().enumerate() {
             summary.lines += 1;
@@ -361,6 +371,13 @@ fn book_line(
         Err(e) => return Ok(Err(format!("automatic journals: {e}"))),
     };
 
+    if detail.outcome == "unmatched" {
+        // Say where the line went: fees, suspense, … as the rules decided.
+        let mut accounts: Vec<&str> = generated.iter().flat_map(|g| g.lines.iter().map(|gl| gl.account.as_str())).filter(|a| *a != bank_account).collect();
+        accounts.dedup();
+        let journals: Vec<&str> = generated.iter().map(|g| g.auto_journal.as_str()).collect();
+        detail.explanation.push_str(&format!("; booked on {} (automatic journal {})", accounts.join(", "), journals.join(", ")));
+    }
     let piece_ref = l.bank_ref.clone().filter(|r| !r.is_empty()).unwrap_or_else(|| format!("{}-{}", if s.id.is_empty() { "REL" } else { &s.id }, li + 1));
     let (fiscal_year, fy_start, fy_end) = books.fiscal_year(l.booking_date);
     // Lines created with invoice matching: (entry id, line no, signed balance, allocation index).

@@ -573,17 +573,15 @@ impl Matcher {
                 _ => "no counterparty is given, so it".to_string(),
             };
             format!(
-                "no reference and no party agreement: no invoice number found in the text and {who} matches no open item's party; not matched on the amount {amount} alone (too risky); book it on {} and match it by hand",
-                self.rules.suspense_account
+                "no reference and no party agreement: no invoice number found in the text and {who} matches no open item's party; not matched on the amount {amount} alone (too risky); match it by hand if it pays an invoice"
             )
         } else {
             let names: Vec<String> = agree.iter().map(|a| self.why_agree(a)).collect();
             let k = self.rules.max_invoices_per_payment;
             format!(
-                "the counterparty agrees with {} but no open item of the right sign in the date window, nor a combination of up to {k}, makes {amount} (tolerance {}); book it on {} and match it by hand",
+                "the counterparty agrees with {} but no open item of the right sign in the date window, nor a combination of up to {k}, makes {amount} (tolerance {}); match it by hand",
                 list(&names),
-                fmt_amount(self.tolerance()),
-                self.rules.suspense_account
+                fmt_amount(self.tolerance())
             )
         };
         for n in &ctx.notes {
