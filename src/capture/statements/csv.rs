@@ -13,8 +13,7 @@ use regex::Regex;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use super::ofx::valid_iban;
-use super::{compact_iban, err, Balance, Statement, StatementError, StatementLine};
+use super::{compact_iban, err, valid_iban, Balance, Statement, StatementError, StatementLine};
 use crate::config::{Issue, YamlDoc};
 
 pub const BUILTIN_BANK_CSV_YAML: &str = include_str!("../../../rules/bank-csv.yaml");

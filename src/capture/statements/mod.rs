@@ -159,3 +159,8 @@ impl Statement {
 pub fn compact_iban(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase()
 }
+
+/// An IBAN in any spacing or case whose ISO 13616 mod-97 check holds.
+pub(crate) fn valid_iban(s: &str) -> bool {
+    crate::ledger::ids::iban_problem(&compact_iban(s)).is_none()
+}

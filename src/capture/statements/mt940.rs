@@ -20,7 +20,7 @@ use chrono::{Datelike, NaiveDate};
 use regex::Regex;
 use rust_decimal::Decimal;
 
-use super::{compact_iban, Balance, Statement, StatementError, StatementLine};
+use super::{compact_iban, valid_iban, Balance, Statement, StatementError, StatementLine};
 
 /// Width of a SWIFT line: a continuation of a line this long is glued to it.
 const SWIFT_WIDTH: usize = 65;
@@ -294,24 +294,6 @@ fn account_id(value: &str) -> (Option<String>, Option<String>) {
         Some(iban) => (Some(iban), None),
         None => (None, Some(value.trim().to_string())),
     }
-}
-
-/// ISO 13616: two letters, two check digits, up to 30 alphanumerics, mod 97 = 1.
-fn valid_iban(s: &str) -> bool {
-    let b = s.as_bytes();
-    if !(15..=34).contains(&b.len())
-        || !b[..2].iter().all(u8::is_ascii_uppercase)
-        || !b[2..4].iter().all(u8::is_ascii_digit)
-        || !b.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-    {
-        return false;
-    }
-    let mut rem: u32 = 0;
-    for &c in b[4..].iter().chain(&b[..4]) {
-        let v = if c.is_ascii_digit() { (c - b'0') as u32 } else { (c - b'A') as u32 + 10 };
-        rem = if v >= 10 { (rem * 100 + v) % 97 } else { (rem * 10 + v) % 97 };
-    }
-    rem == 1
 }
 
 /// `C070903EUR766656,49`: mark, date YYMMDD, currency, amount.

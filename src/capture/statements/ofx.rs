@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::csv::{decode, Encoding};
-use super::{compact_iban, err, Balance, Statement, StatementError, StatementLine};
+use super::{compact_iban, err, valid_iban, Balance, Statement, StatementError, StatementLine};
 
 /// Cheap: `OFXHEADER` (both versions) or `<OFX>` in the first 4 KB.
 pub fn looks_like(bytes: &[u8]) -> bool {
@@ -40,25 +40,6 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Statement>, StatementError> {
         return err("OFX: the file has no statement (no STMTRS nor CCSTMTRS aggregate)");
     }
     Ok(statements)
-}
-
-/// ISO 13616: two letters, two check digits, then up to 30 letters or
-/// digits; the whole, rearranged, is 1 modulo 97.
-pub(crate) fn valid_iban(s: &str) -> bool {
-    let s = compact_iban(s);
-    let b = s.as_bytes();
-    if b.len() < 15 || b.len() > 34 || !b[..2].iter().all(u8::is_ascii_uppercase) || !b[2..4].iter().all(u8::is_ascii_digit) {
-        return false;
-    }
-    if !b.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) {
-        return false;
-    }
-    let mut rem: u32 = 0;
-    for &c in b[4..].iter().chain(&b[..4]) {
-        let v = if c.is_ascii_digit() { (c - b'0') as u32 } else { (c - b'A') as u32 + 10 };
-        rem = if v >= 10 { (rem * 100 + v) % 97 } else { (rem * 10 + v) % 97 };
-    }
-    rem == 1
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
