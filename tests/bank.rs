@@ -298,3 +298,36 @@ fn statements_of_every_kind_arrive_whole_or_not_at_all() {
     let after = (count(&site, "SELECT count(*) FROM statement_lines"), count(&site, "SELECT count(*) FROM entries"));
     assert_eq!(before, after, "nothing of a refused file is imported");
 }
+
+#[test]
+fn a_statement_given_with_its_invoices_is_matched_after_them() {
+    let site = Site::new(200, 2);
+    let g = Generated::eur(4, 47);
+    let bought: Vec<(String, Decimal)> = g
+        .pdfs
+        .iter()
+        .map(|p| Generated::truth(p)["documents"][0].clone())
+        .filter(|d| d["category"] == "purchase_invoice")
+        .map(|d| (d["fields"]["invoice_number"].as_str().unwrap().to_string(), dec(&d["fields"]["gross_total"])))
+        .collect();
+    assert!(bought.len() >= 2, "purchase invoices among the generated ones: {bought:?}");
+    let texts: Vec<String> = bought.iter().map(|(n, _)| format!("PAIEMENT FACTURE {n}")).collect();
+    let txs: Vec<Tx<'_>> = bought.iter().zip(&texts).map(|((_, gross), text)| Tx { amount: -*gross, name: None, text }).collect();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let stmt = site.path("releve.xml");
+    std::fs::write(&stmt, camt("STMT-9", day, Decimal::new(100_000_000, 2), &txs, Decimal::ZERO)).unwrap();
+    // The statement first on the command line, the invoices after it.
+    let mut args: Vec<String> = vec!["process".into(), "--json".into(), stmt.to_string_lossy().into_owned()];
+    args.extend(g.pdfs.iter().map(|p| p.to_string_lossy().into_owned()));
+    let out = site.ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let reports: Vec<Value> = out.lines().filter(|l| l.starts_with('{')).map(|l| serde_json::from_str(l).unwrap()).collect();
+    let statement = reports.iter().find(|r| r["category"] == "bank_statement").expect("the statement's report");
+    let posted: Vec<&str> = reports.iter().filter(|r| r["state"] == "posted").filter_map(|r| r["fields"]["invoice_number"].as_str()).collect();
+    let paid_and_posted = bought.iter().filter(|(n, _)| posted.contains(&n.as_str())).count();
+    assert!(paid_and_posted >= 2, "{out}");
+    assert_eq!(statement["statement"]["matched"], paid_and_posted, "every posted invoice's payment is matched: {out}");
+    let open = open_items(&site, false);
+    for (n, _) in bought.iter().filter(|(n, _)| posted.contains(&n.as_str())) {
+        assert_eq!(residual_of(&open, n), None, "invoice {n} is paid: {open:#?}");
+    }
+}

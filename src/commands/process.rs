@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 
+use crate::capture::statements;
 use crate::intake::spool;
-use crate::pipeline::{process_claimed, Site};
+use crate::pipeline::{process_claimed, Claimed, Site};
 use crate::store::{Store, StoreHandle};
 
 pub const ACTOR: &str = "cli";
@@ -27,19 +28,24 @@ pub fn run(site: Site, inbox: Option<&str>, json: bool, files: &[PathBuf]) -> Re
         for f in files {
             claimed.push(spool::claim_by_copy(f, &site.folders.spool, &rt)?);
         }
+        // Bank statements go last, once the invoices given with them are
+        // booked: their lines are matched against what is open then.
+        let (statements, documents): (Vec<_>, Vec<_>) = claimed.into_iter().partition(|c| is_statement(c));
         let sem = Arc::new(tokio::sync::Semaphore::new(workers));
-        let mut tasks = Vec::new();
-        for c in claimed {
-            let (site, store, sem) = (site.clone(), store.clone(), sem.clone());
-            tasks.push(tokio::spawn(async move {
-                let _permit = sem.acquire_owned().await;
-                let name = c.original_name.clone();
-                (name, process_claimed(c, &store, &site.folders, ACTOR).await)
-            }));
-        }
         let mut out = Vec::new();
-        for t in tasks {
-            out.push(t.await?);
+        for wave in [documents, statements] {
+            let mut tasks = Vec::new();
+            for c in wave {
+                let (site, store, sem) = (site.clone(), store.clone(), sem.clone());
+                tasks.push(tokio::spawn(async move {
+                    let _permit = sem.acquire_owned().await;
+                    let name = c.original_name.clone();
+                    (name, process_claimed(c, &store, &site.folders, ACTOR).await)
+                }));
+            }
+            for t in tasks {
+                out.push(t.await?);
+            }
         }
         anyhow::Ok(out)
     })?;
@@ -77,4 +83,12 @@ pub fn run(site: Site, inbox: Option<&str>, json: bool, files: &[PathBuf]) -> Re
     drop(store);
     let _ = thread.join();
     Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Whether a claimed file reads as a bank statement (its first kilobytes).
+fn is_statement(c: &Claimed) -> bool {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(8192);
+    let read = std::fs::File::open(&c.spool_path).and_then(|f| f.take(8192).read_to_end(&mut head));
+    read.is_ok() && statements::detect(&head, &c.inbox.company.bank.csv).is_some()
 }
