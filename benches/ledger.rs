@@ -65,6 +65,7 @@ fn commit_for(i: usize, rules: &LedgerRules) -> Commit {
             vat_lines: vec![],
             entry: Some(EntryRecord { entry: e, fiscal_year: fy.label, fy_start: fy.start, fy_end: fy.end, period: None, options: rules.batches.clone() }),
             statements: None,
+            rematch: None,
             events: vec![],
         }],
     }

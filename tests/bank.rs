@@ -238,7 +238,7 @@ fn statements_of_every_kind_arrive_whole_or_not_at_all() {
     std::fs::copy(corpus("mt940/jejik/rabobank-iban.sta"), site.inbox().join("rabobank-iban.sta")).unwrap();
     let named = |dir: &str| site.files(dir).into_iter().find(|p| p.to_string_lossy().ends_with("rabobank-iban.sta"));
     wait_until("the MT940 statement processed", 120, || named("archive").is_some() || named("failed").is_some());
-    drop(daemon.stop()); // DuckDB has one writer: read it once the daemon is gone.
+    let _ = daemon.stop(); // DuckDB has one writer: read it once the daemon is gone.
     assert!(named("archive").is_some(), "imported, not failed: {:?}", site.files("failed").iter().map(|p| std::fs::read_to_string(p).unwrap_or_default()).collect::<Vec<_>>());
     assert_eq!(count(&site, "SELECT count(*) FROM statement_lines") as usize, expected_lines);
     let statements = reference.as_array().unwrap().len() as i64;
@@ -299,10 +299,9 @@ fn statements_of_every_kind_arrive_whole_or_not_at_all() {
     assert_eq!(before, after, "nothing of a refused file is imported");
 }
 
-#[test]
-fn a_statement_given_with_its_invoices_is_matched_after_them() {
-    let site = Site::new(200, 2);
-    let g = Generated::eur(4, 47);
+/// Generated invoices and a statement paying the purchase ones by reference.
+fn invoices_and_their_statement(site: &Site, seed: u64) -> (Generated, Vec<(String, Decimal)>, std::path::PathBuf) {
+    let g = Generated::eur(4, seed);
     let bought: Vec<(String, Decimal)> = g
         .pdfs
         .iter()
@@ -316,6 +315,13 @@ fn a_statement_given_with_its_invoices_is_matched_after_them() {
     let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
     let stmt = site.path("releve.xml");
     std::fs::write(&stmt, camt("STMT-9", day, Decimal::new(100_000_000, 2), &txs, Decimal::ZERO)).unwrap();
+    (g, bought, stmt)
+}
+
+#[test]
+fn a_statement_given_with_its_invoices_is_matched_after_them() {
+    let site = Site::new(200, 2);
+    let (g, bought, stmt) = invoices_and_their_statement(&site, 47);
     // The statement first on the command line, the invoices after it.
     let mut args: Vec<String> = vec!["process".into(), "--json".into(), stmt.to_string_lossy().into_owned()];
     args.extend(g.pdfs.iter().map(|p| p.to_string_lossy().into_owned()));
@@ -330,4 +336,39 @@ fn a_statement_given_with_its_invoices_is_matched_after_them() {
     for (n, _) in bought.iter().filter(|(n, _)| posted.contains(&n.as_str())) {
         assert_eq!(residual_of(&open, n), None, "invoice {n} is paid: {open:#?}");
     }
+}
+
+#[test]
+fn a_statement_before_its_invoices_is_matched_when_they_arrive() {
+    let site = Site::new(200, 1);
+    let (g, bought, stmt) = invoices_and_their_statement(&site, 53);
+    let out = site.ok(&["process", "--json", stmt.to_str().unwrap()]);
+    assert!(out.contains("\"matched\": 0") || out.contains("\"matched\":0"), "nothing to match yet: {out}");
+    let suspense = |site: &Site| -> String {
+        site.db()
+            .query_row("SELECT CAST(coalesce(sum(debit - credit), 0) AS VARCHAR) FROM entry_lines WHERE account = '471000'", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_ne!(suspense(&site), "0.00", "the payments wait on the suspense account");
+
+    let mut args: Vec<String> = vec!["process".into(), "--json".into()];
+    args.extend(g.pdfs.iter().map(|p| p.to_string_lossy().into_owned()));
+    let out = site.ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let posted: Vec<String> = out
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|r| r["state"] == "posted")
+        .filter_map(|r| r["fields"]["invoice_number"].as_str().map(String::from))
+        .collect();
+    let paid: Vec<&(String, Decimal)> = bought.iter().filter(|(n, _)| posted.contains(n)).collect();
+    assert!(paid.len() >= 2, "{out}");
+    let open = open_items(&site, false);
+    for (n, _) in &paid {
+        assert_eq!(residual_of(&open, n), None, "invoice {n} was paid by the statement processed before it: {open:#?}");
+    }
+    let left: Decimal = bought.iter().filter(|(n, _)| !posted.contains(n)).map(|(_, g)| *g).sum();
+    assert_eq!(suspense(&site).parse::<Decimal>().unwrap(), left, "only the payments of invoices not booked stay on 471000");
+    let later: i64 = site.db().query_row("SELECT count(*) FROM statement_lines WHERE outcome = 'matched' AND explanation LIKE '%matched later%'", [], |r| r.get(0)).unwrap();
+    assert_eq!(later as usize, paid.len());
 }

@@ -266,6 +266,7 @@ fn records(a: Analysis, rt: &InboxRuntime) -> Vec<DocumentRecord> {
                 checks,
                 fields,
                 vat_lines,
+                rematch: entry.as_ref().map(|_| crate::store::bank::Books(rt.company.clone())),
                 entry,
                 statements,
                 events: d.events,

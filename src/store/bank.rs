@@ -54,6 +54,17 @@ impl std::fmt::Debug for StatementImport {
     }
 }
 
+/// The company's books, given with a posted invoice so that bank lines
+/// waiting on the suspense account are tried against it (`rematch`).
+#[derive(Clone)]
+pub struct Books(pub std::sync::Arc<dyn BankBooks>);
+
+impl std::fmt::Debug for Books {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Books({})", self.0.company())
+    }
+}
+
 /// Why a statement file is not imported: the file goes to failed/ (or to
 /// duplicates/ when every line was imported before), nothing is written.
 #[derive(Debug, Clone)]
@@ -219,7 +230,7 @@ pub(super) fn import(tx: &Transaction<'_>, source_id: i64, document_id: i64, imp
             counterparty_iban: l.counterparty_iban.clone(),
             text: format!("{} {}", l.reference.as_deref().unwrap_or(""), l.text),
         });
-        let detail = book_line(tx, books, &matcher, s, *li, &outcome, source_id, document_id, actor)?;
+        let detail = book_line(tx, books, &matcher, s, (l, *li), false, &outcome, source_id, document_id, actor)?;
         let detail = match detail {
             Ok(d) => d,
             Err(reason) => return Ok(Err(Refusal::Failed(format!("{}, line {} ({} {}): {reason}", s.label(), li + 1, l.booking_date, l.amount)))),
@@ -259,6 +270,94 @@ pub(super) fn import(tx: &Transaction<'_>, source_id: i64, document_id: i64, imp
     Ok(Ok(summary))
 }
 
+/// Bank lines left on the suspense account are tried again once new
+/// invoices are booked: a statement often arrives before the invoices it
+/// pays. A match books the amount from the suspense account to the party
+/// through the same automatic journals (the bank account replaced by the
+/// suspense account) and matches it with the invoice. Returns the lines
+/// matched now; called inside the invoice's commit transaction.
+pub(super) fn rematch(tx: &Transaction<'_>, books: &dyn BankBooks, actor: &str) -> Result<Vec<LineOutcome>> {
+    let company = books.company();
+    let suspense = books.matching().suspense_account.clone();
+    let waiting: Vec<(i64, i64, i64, Statement, usize)> = tx
+        .prepare_cached(
+            "SELECT l.id, st.source_id, st.document_id, st.statement_ref, st.iban, st.account_ref, st.currency, l.position, l.booking_date, l.value_date,
+                    CAST(l.amount AS VARCHAR), l.counterparty, l.counterparty_iban, l.reference, l.text, l.bank_ref, l.code
+             FROM statement_lines l JOIN statements st ON st.id = l.statement_id
+             WHERE l.company = ? AND l.outcome = 'unmatched'
+               AND EXISTS (SELECT 1 FROM entry_lines el JOIN entries e ON e.id = el.entry_id JOIN batches b ON b.id = e.batch_id
+                           WHERE el.entry_id = l.entry_id AND el.account = ? AND b.status <> 'void')
+             ORDER BY l.booking_date, l.id",
+        )?
+        .query_map(params![company, suspense], |r| {
+            let line = StatementLine {
+                booking_date: r.get(8)?,
+                value_date: r.get(9)?,
+                amount: r.get::<_, String>(10)?.parse().unwrap_or_default(),
+                counterparty: r.get(11)?,
+                counterparty_iban: r.get(12)?,
+                reference: r.get(13)?,
+                text: r.get(14)?,
+                bank_ref: r.get(15)?,
+                code: r.get(16)?,
+            };
+            let statement = Statement {
+                format: String::new(),
+                id: r.get(3)?,
+                iban: r.get(4)?,
+                account: r.get(5)?,
+                currency: r.get(6)?,
+                opening: None,
+                closing: None,
+                lines: vec![line],
+            };
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, statement, r.get::<_, i32>(7)? as usize))
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut out = Vec::new();
+    if waiting.is_empty() {
+        return Ok(out);
+    }
+    let mut matcher = Matcher::new(open_items_for_matching(tx, company)?, books.matching());
+    for (line_id, source_id, document_id, s, position) in &waiting {
+        let l = &s.lines[0];
+        if refuse_line(books, s, l).is_some() {
+            continue;
+        }
+        let outcome = matcher.match_line(&BankLine {
+            key: *line_id as u64,
+            date: l.booking_date,
+            amount: l.amount,
+            counterparty: l.counterparty.clone(),
+            counterparty_iban: l.counterparty_iban.clone(),
+            text: format!("{} {}", l.reference.as_deref().unwrap_or(""), l.text),
+        });
+        if !matches!(outcome, Outcome::Matched(_)) {
+            continue;
+        }
+        // The rules booked this line once already; an error now is a rules
+        // change since: the line stays on the suspense account, said in the log.
+        let mut detail = match book_line(tx, books, &matcher, s, (l, position - 1), true, &outcome, *source_id, *document_id, actor)? {
+            Ok(d) => d,
+            Err(reason) => {
+                tracing::warn!(statement = %s.id, line = position, %reason, "a bank line on the suspense account matches, but cannot be booked");
+                continue;
+            }
+        };
+        detail.explanation = format!("{} (matched later, from the suspense account {suspense})", detail.explanation);
+        tx.prepare_cached("UPDATE statement_lines SET outcome = 'matched', explanation = ? WHERE id = ?")?.execute(params![detail.explanation, line_id])?;
+        tx.prepare_cached("INSERT INTO events (happened_at, actor, source_id, document_id, kind, detail) VALUES (CAST(? AS TIMESTAMP), ?, ?, ?, 'matched', ?)")?.execute(params![
+            super::now_text(),
+            actor,
+            source_id,
+            document_id,
+            json!({"statement": s.id, "line": position, "later": true, "explanation": detail.explanation, "matched": detail.matched}).to_string()
+        ])?;
+        out.push(detail);
+    }
+    Ok(out)
+}
+
 /// Why a line cannot be booked at all (before anything is written).
 fn refuse_line(books: &dyn BankBooks, s: &Statement, l: &StatementLine) -> Option<String> {
     if l.amount.round_dp(2) != l.amount {
@@ -281,13 +380,13 @@ fn book_line(
     books: &dyn BankBooks,
     matcher: &Matcher,
     s: &Statement,
-    li: usize,
+    (l, li): (&StatementLine, usize),
+    from_suspense: bool,
     outcome: &Outcome,
     source_id: i64,
     document_id: i64,
     actor: &str,
 ) -> Result<Result<LineOutcome, String>> {
-    let l = &s.lines[li];
     let mut detail = LineOutcome {
         statement: s.id.clone(),
         position: li + 1,
@@ -319,6 +418,8 @@ fn book_line(
     header.insert("code".into(), text(l.code.as_deref()));
     header.insert("currency".into(), Value::Str(s.currency.clone()));
     header.insert("statement".into(), Value::Str(s.id.clone()));
+    // Matched later: the money waits on the suspense account, not in the bank.
+    let bank_account = if from_suspense { rules.suspense_account.as_str() } else { bank_account };
     header.insert("bank_account".into(), Value::Str(bank_account.to_string()));
     header.insert("bank_journal".into(), Value::Str(bank_journal.to_string()));
     header.insert("suspense_account".into(), Value::Str(rules.suspense_account.clone()));

@@ -117,6 +117,9 @@ pub struct DocumentRecord {
     pub entry: Option<EntryRecord>,
     /// A bank statement file: its statements, imported with the document.
     pub statements: Option<bank::StatementImport>,
+    /// With a posted entry: the books in which bank lines left unmatched
+    /// are tried again against it.
+    pub rematch: Option<bank::Books>,
     pub events: Vec<EventRecord>,
 }
 
@@ -306,6 +309,17 @@ impl Store {
                     ],
                 )?;
                 posted = Some((entry_id, er.entry.journal.clone(), batch_number));
+                if let Some(books) = &d.rematch {
+                    for m in bank::rematch(&tx, books.0.as_ref(), &c.actor)? {
+                        tx.prepare_cached("INSERT INTO events (happened_at, actor, source_id, document_id, kind, detail) VALUES (CAST(? AS TIMESTAMP), ?, ?, ?, 'matched', ?)")?.execute(params![
+                            now,
+                            c.actor,
+                            source_id,
+                            document_id,
+                            serde_json::json!({"bank_line": {"statement": m.statement, "line": m.position, "date": m.date, "amount": m.amount}, "explanation": m.explanation, "matched": m.matched}).to_string()
+                        ])?;
+                    }
+                }
             }
             let mut statement = None;
             if let Some(imp) = &d.statements {
