@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 /// Words that say what kind of company it is, not which one.
 const NOISE: &[&str] = &[
-    "SA", "SAS", "SASU", "SARL", "EURL", "SNC", "SCI", "SCP", "SCOP", "SCA", "SCS", "SELARL", "SELAS", "GIE", "EI", "EIRL", "STE",
+    "SA", "SAS", "SASU", "SARL", "EURL", "MBH", "SNC", "SCI", "SCP", "SCOP", "SCA", "SCS", "SELARL", "SELAS", "GIE", "EI", "EIRL", "STE",
     "SOCIETE", "ETS", "ETABLISSEMENTS", "CIE", "GMBH", "AG", "KG", "OHG", "UG", "EV", "LTD", "LIMITED", "INC", "LLC", "LLP", "PLC",
     "CORP", "CO", "BV", "NV", "SPA", "SRL", "SL", "AB", "AS", "OY", "SE", "THE", "ET", "AND", "DE", "DU", "DES", "LA", "LE", "LES",
 ];
