@@ -21,4 +21,5 @@ pub mod samplegen;
 pub mod service;
 pub mod schedule;
 pub mod split;
+pub mod testdata;
 pub mod store;

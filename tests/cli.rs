@@ -128,13 +128,11 @@ fn export_writes_the_same_fec_in_iso_8859_15_on_request() {
 
 /// The public Factur-X / UBL corpus beside the project (read in place).
 fn corpus(rel: &str) -> Option<std::path::PathBuf> {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/factur-x").join(rel);
-    if p.exists() {
-        Some(p)
-    } else {
-        eprintln!("skipped: {} is not here", p.display());
-        None
+    let p = paperledger::testdata::corpus(&format!("factur-x/{rel}"));
+    if p.is_none() {
+        eprintln!("skipped: shared/corpus/factur-x/{rel} is not on this machine");
     }
+    p
 }
 
 #[test]

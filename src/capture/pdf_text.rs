@@ -611,9 +611,8 @@ endcmap CMapName currentdict /CMap defineresource pop end end";
     /// Real-world check against the Factur-X sample (TrueType WinAnsi + CID fonts).
     #[test]
     fn factur_x_sample() {
-        let path = std::path::Path::new("../shared/corpus/factur-x/pdf/invoice_EN16931.pdf");
-        let Ok(bytes) = std::fs::read(path) else {
-            eprintln!("skipping: {} not present", path.display());
+        let Some(Ok(bytes)) = crate::testdata::corpus("factur-x/pdf/invoice_EN16931.pdf").map(std::fs::read) else {
+            eprintln!("skipping: shared/corpus/factur-x/pdf/invoice_EN16931.pdf not present");
             return;
         };
         let pages = extract_pages(&bytes).unwrap();

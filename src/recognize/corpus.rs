@@ -179,9 +179,8 @@ fn committed_samples_match_their_truth() {
 /// come from the XML embedded in it (`factur-x-en16931.xml`).
 #[test]
 fn factur_x_corpus_invoice() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/factur-x/pdf/invoice_EN16931.pdf");
-    let Ok(bytes) = std::fs::read(&path) else {
-        eprintln!("{} not found: skipped", path.display());
+    let Some(Ok(bytes)) = crate::testdata::corpus("factur-x/pdf/invoice_EN16931.pdf").map(std::fs::read) else {
+        eprintln!("shared/corpus/factur-x/pdf/invoice_EN16931.pdf not found: skipped");
         return;
     };
     let pages = extract_pages(&bytes).expect("extract");
@@ -284,7 +283,7 @@ fn dump_items() {
 #[test]
 #[ignore]
 fn dump_facturx_lines() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/factur-x/pdf/invoice_EN16931.pdf");
+    let path = crate::testdata::corpus("factur-x/pdf/invoice_EN16931.pdf").expect("the Factur-X corpus");
     let pages = extract_pages(&std::fs::read(path).expect("read")).expect("extract");
     let doc = layout::Doc::build(&pages);
     let needle = std::env::var("PL_LINE").unwrap_or_default();

@@ -8,11 +8,10 @@ use lopdf::{dictionary, Document, Object, Stream};
 use rust_decimal_macros::dec;
 
 fn corpus(rel: &str) -> Option<Vec<u8>> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/factur-x").join(rel);
-    match std::fs::read(&path) {
-        Ok(b) => Some(b),
-        Err(_) => {
-            eprintln!("skipped: corpus file {} is absent", path.display());
+    match crate::testdata::corpus(&format!("factur-x/{rel}")).map(std::fs::read) {
+        Some(Ok(b)) => Some(b),
+        _ => {
+            eprintln!("skipped: corpus file factur-x/{rel} is absent");
             None
         }
     }

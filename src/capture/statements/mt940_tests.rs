@@ -3,15 +3,27 @@ use rust_decimal_macros::dec;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/mt940")
+fn corpus_dir() -> Option<PathBuf> {
+    crate::testdata::corpus("mt940")
+}
+
+/// The MT940 corpus, or the test is skipped with a notice.
+macro_rules! corpus_or_skip {
+    () => {
+        match corpus_dir() {
+            Some(dir) => dir,
+            None => {
+                eprintln!("skipped: the MT940 corpus (shared/corpus/mt940) is not on this machine");
+                return;
+            }
+        }
+    };
 }
 
 /// Every `.sta` of the corpus, sorted, as paths relative to the corpus.
-fn corpus_files() -> Vec<PathBuf> {
-    let dir = corpus_dir();
+fn corpus_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    for bank in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("the MT940 corpus {} is missing: {e}", dir.display())) {
+    for bank in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("the MT940 corpus {} is missing: {e}", dir.display())) {
         let bank = bank.unwrap().path();
         if !bank.is_dir() {
             continue;
@@ -19,7 +31,7 @@ fn corpus_files() -> Vec<PathBuf> {
         for f in std::fs::read_dir(&bank).unwrap() {
             let f = f.unwrap().path();
             if f.extension().is_some_and(|e| e == "sta") {
-                out.push(f.strip_prefix(&dir).unwrap().to_path_buf());
+                out.push(f.strip_prefix(dir).unwrap().to_path_buf());
             }
         }
     }
@@ -63,9 +75,9 @@ fn json_date(v: &serde_json::Value) -> Option<NaiveDate> {
 
 #[test]
 fn every_corpus_file_matches_the_reference_parse() {
-    let dir = corpus_dir();
+    let dir = corpus_or_skip!();
     let mut checked_lines = 0;
-    for rel in corpus_files().into_iter().filter(|p| !is_broken(p)) {
+    for rel in corpus_files(&dir).into_iter().filter(|p| !is_broken(p)) {
         let bytes = std::fs::read(dir.join(&rel)).unwrap();
         let name = rel.display().to_string();
         assert!(looks_like(&bytes), "{name}: not detected as MT940");
@@ -126,9 +138,9 @@ const UNBALANCED: &[(&str, &str)] = &[
 
 #[test]
 fn corpus_end_to_end_balances() {
-    let dir = corpus_dir();
+    let dir = corpus_or_skip!();
     let rules = crate::capture::statements::csv::CsvRules::default();
-    for rel in corpus_files() {
+    for rel in corpus_files(&dir) {
         let name = rel.to_str().unwrap().replace('\\', "/");
         let bytes = std::fs::read(dir.join(&rel)).unwrap();
         assert_eq!(crate::capture::statements::detect(&bytes, &rules), Some(crate::capture::statements::Format::Mt940), "{name}: detection");
@@ -150,7 +162,7 @@ fn corpus_end_to_end_balances() {
 fn reversal_marks_make_sepa_mt9401_add_up() {
     // Its first statement has `RCR204,88` (RC: reversal of a credit, funds
     // code R): read as money out, the statement adds up to the cent.
-    let bytes = std::fs::read(corpus_dir().join("betterplace/sepa_mt9401.sta")).unwrap();
+    let bytes = std::fs::read(corpus_or_skip!().join("betterplace/sepa_mt9401.sta")).unwrap();
     let text = String::from_utf8_lossy(&bytes);
     assert!(text.contains(":61:0709040904RCR204,88NRTINONREF"));
     let s = parse(&bytes).unwrap();
@@ -163,7 +175,7 @@ fn reversal_marks_make_sepa_mt9401_add_up() {
 
 #[test]
 fn broken_corpus_files_name_the_problem() {
-    let dir = corpus_dir();
+    let dir = corpus_or_skip!();
     let e = parse(&std::fs::read(dir.join("jejik/knab_broken.sta")).unwrap()).unwrap_err();
     assert!(e.0.contains("B4G30MS9D00A003D/999/1") && e.0.contains("line 17") && e.0.contains("transaction 2") && e.0.contains("\"500\" has no decimal comma"), "{e}");
     let e = parse(&std::fs::read(dir.join("betterplace/sepa_snippet_broken.sta")).unwrap()).unwrap_err();
@@ -172,7 +184,7 @@ fn broken_corpus_files_name_the_problem() {
 
 #[test]
 fn german_sepa_fields_from_the_corpus() {
-    let bytes = std::fs::read(corpus_dir().join("betterplace/sepa_snippet.sta")).unwrap();
+    let bytes = std::fs::read(corpus_or_skip!().join("betterplace/sepa_snippet.sta")).unwrap();
     let s = parse(&bytes).unwrap();
     assert_eq!(s[0].id, "T089414086000001/00004/00001");
     assert_eq!(s[0].account.as_deref(), Some("50880050/0194787400888"));
@@ -194,14 +206,14 @@ fn german_sepa_fields_from_the_corpus() {
     assert_eq!(l.reference.as_deref(), Some("TFNr 01022 MSGID CTSc-01 EBB"));
     assert_eq!(l.text, "SEPA-UEBERW MTLG:SEPA-Ueberweisungsauftrag Datei mit 0000001 Zahlungen");
     // Danske Bank gives no :86: on most lines: the customer reference describes them.
-    let s = parse(&std::fs::read(corpus_dir().join("danskebank/MT940_SE_Example.sta")).unwrap()).unwrap();
+    let s = parse(&std::fs::read(corpus_or_skip!().join("danskebank/MT940_SE_Example.sta")).unwrap()).unwrap();
     assert_eq!(s[0].lines[1].text, "DBTS 1234358124");
     assert_eq!(s[0].lines[1].amount, dec!(-126738.00));
 }
 
 #[test]
 fn latin1_and_odd_bytes_still_parse() {
-    let bytes = std::fs::read(corpus_dir().join("betterplace/with_binary_character.sta")).unwrap();
+    let bytes = std::fs::read(corpus_or_skip!().join("betterplace/with_binary_character.sta")).unwrap();
     let s = parse(&bytes).unwrap();
     assert_eq!(s[0].id, "STAR1ÜTßUMS/00027/00001");
     // The same file saved as ISO-8859-1: not UTF-8, read byte per character.
@@ -319,7 +331,7 @@ fn dutch_structured_information() {
 
 #[test]
 fn rabobank_structured_information() {
-    let s = parse(&std::fs::read(corpus_dir().join("jejik/rabobank-iban.sta")).unwrap()).unwrap();
+    let s = parse(&std::fs::read(corpus_or_skip!().join("jejik/rabobank-iban.sta")).unwrap()).unwrap();
     assert_eq!(s.len(), 2);
     let l = &s[0].lines[0];
     assert_eq!(l.amount, dec!(-25.00));
@@ -336,14 +348,14 @@ fn rabobank_structured_information() {
 
 #[test]
 fn free_text_lines_and_knab_counterparty() {
-    let s = parse(&std::fs::read(corpus_dir().join("jejik/knab.sta")).unwrap()).unwrap();
+    let s = parse(&std::fs::read(corpus_or_skip!().join("jejik/knab.sta")).unwrap()).unwrap();
     assert_eq!(s[0].lines[0].text, "HIER EEN MOOIE OMSCHRIJVING IN HOOFDLETTERS WANT DAT IS ZOALS DE NEDERLANDSE BANKEN COMMUNICEREN");
     let l = &s[1].lines[0];
     assert_eq!(l.counterparty.as_deref(), Some("PICQER"));
     // The anonymised NL65INGB0123456789 fails the mod-97 check: no IBAN, the text keeps it.
     assert_eq!(l.counterparty_iban, None);
     assert!(l.text.contains("REK: NL65INGB0123456789/NAAM: PICQER"));
-    let s = parse(&std::fs::read(corpus_dir().join("jejik/postfinance.sta")).unwrap()).unwrap();
+    let s = parse(&std::fs::read(corpus_or_skip!().join("jejik/postfinance.sta")).unwrap()).unwrap();
     // A full 65-character line cut inside a word is glued back.
     assert!(s[1].lines[0].text.contains("XXXXXXXXSTRASSE 111 1234"), "{}", s[1].lines[0].text);
     assert!(s[1].lines[0].text.contains("SONNENGLAESER"), "{}", s[1].lines[0].text);
@@ -352,10 +364,10 @@ fn free_text_lines_and_knab_counterparty() {
 #[test]
 fn several_statements_without_separators_and_with_headers() {
     // Rabobank: no `-` between statements, a `:940:` header line.
-    let s = parse(&std::fs::read(corpus_dir().join("jejik/rabobank-iban.sta")).unwrap()).unwrap();
+    let s = parse(&std::fs::read(corpus_or_skip!().join("jejik/rabobank-iban.sta")).unwrap()).unwrap();
     assert_eq!(s.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), ["940S130101/0", "940S130101/0"]);
     // Danske Bank: explanatory text and a dashed line before the first :20:, CRLF.
-    let s = parse(&std::fs::read(corpus_dir().join("danskebank/MT940_FI_Example.sta")).unwrap()).unwrap();
+    let s = parse(&std::fs::read(corpus_or_skip!().join("danskebank/MT940_FI_Example.sta")).unwrap()).unwrap();
     assert_eq!(s[0].id, "3996-11-11111111/00001/001");
     assert_eq!(s[0].account.as_deref(), Some("DABADKKK/111111-11111111"));
     // Several :86: after one :61: are one text.

@@ -4,8 +4,12 @@
 use super::*;
 use std::path::PathBuf;
 
+/// The files of a corpus folder; empty (the test says it skipped) when the corpus is not on this machine.
 fn corpus(dir: &str) -> Vec<PathBuf> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus").join(dir);
+    let Some(root) = crate::testdata::corpus(dir) else {
+        eprintln!("skipped: shared/corpus/{dir} is not on this machine");
+        return Vec::new();
+    };
     let mut files: Vec<PathBuf> = std::fs::read_dir(&root).unwrap_or_else(|e| panic!("{}: {e}", root.display())).map(|e| e.unwrap().path()).collect();
     files.sort();
     files
@@ -22,7 +26,7 @@ fn e_invoices_and_pdfs_are_not_statements() {
             seen += 1;
         }
     }
-    assert!(seen >= 10, "the corpus has e-invoices to look at ({seen})");
+    assert!(seen == 0 || seen >= 10, "the corpus has e-invoices to look at ({seen})");
     assert_eq!(detect(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", &rules), None);
     assert_eq!(detect(b"", &rules), None);
 }
@@ -34,8 +38,9 @@ fn each_format_is_told_apart_by_content() {
     assert_eq!(detect(camt, &rules), Some(Format::Camt053));
     assert_eq!(detect(b"OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\n\n<OFX>", &rules), Some(Format::Ofx));
     assert_eq!(detect(b":20:STMT\r\n:25:NL91ABNA0417164300\r\n:28C:1/1\r\n:60F:C240101EUR1,00\r\n", &rules), Some(Format::Mt940));
-    let mt940 = corpus("mt940/sparkasse").into_iter().find(|p| p.extension().is_some_and(|e| e == "sta")).unwrap();
-    assert_eq!(detect(&std::fs::read(&mt940).unwrap(), &rules), Some(Format::Mt940), "{}", mt940.display());
+    if let Some(mt940) = corpus("mt940/sparkasse").into_iter().find(|p| p.extension().is_some_and(|e| e == "sta")) {
+        assert_eq!(detect(&std::fs::read(&mt940).unwrap(), &rules), Some(Format::Mt940), "{}", mt940.display());
+    }
 }
 
 #[test]
