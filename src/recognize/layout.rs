@@ -281,6 +281,12 @@ fn group_lines(words: &[(String, BBox)]) -> Vec<Vec<usize>> {
         .collect()
 }
 
+/// "FR76", "DE89": two capitals and two check digits.
+fn iban_head(w: &str) -> bool {
+    let b = w.as_bytes();
+    b.len() == 4 && b[..2].iter().all(u8::is_ascii_uppercase) && b[2..].iter().all(u8::is_ascii_digit)
+}
+
 fn build_line(words: &[(String, BBox)], confs: &[f32], idxs: &[usize]) -> Line {
     // Phrases: a gap wider than ~0.8 of the text height separates columns.
     let mut groups: Vec<Vec<usize>> = Vec::new();
@@ -290,7 +296,11 @@ fn build_line(words: &[(String, BBox)], confs: &[f32], idxs: &[usize]) -> Line {
             Some(&p) => {
                 let pb = words[p].1;
                 let gap = b.x0 - pb.x1;
-                gap > 0.8 * pb.height().min(b.height()).max(1.0)
+                let h = pb.height().min(b.height()).max(1.0);
+                // An IBAN's first group ("FR76") is never a phrase of its own:
+                // OCR boxes and some layouts space it away from the rest.
+                let joins_iban = iban_head(&words[p].0) && gap < 3.0 * h && words[i].0.starts_with(|c: char| c.is_ascii_digit());
+                gap > 0.8 * h && !joins_iban
             }
             None => true,
         };

@@ -150,3 +150,19 @@ IBAN : FR76 3000 6000 0112 3456 7890 189
     assert_eq!(v(&r, "supplier_name"), Some("LE FOURNISSEUR"));
     assert_eq!(v(&r, "supplier_siret"), Some("12345678200077"));
 }
+
+/// OCR boxes space an IBAN's first group away from the rest ("FR76    1820
+/// 6788 …"), farther than the gap that separates phrases.
+#[test]
+fn an_iban_whose_first_group_stands_apart() {
+    use super::testutil::Layout;
+    let page = Layout::new()
+        .text(50.0, 40.0, 12.0, "Télécom Hexagone SAS")
+        .text(50.0, 80.0, 10.0, "Facture n° TH2605000463")
+        .text(50.0, 380.0, 7.0, "RIB IBAN :")
+        .text(90.0, 380.0, 7.0, "FR76")
+        .text(112.0, 380.0, 7.0, "1820 6788 0200 0940 3871 285")
+        .page(1);
+    let r = Recognizer::default().recognize(&[page]);
+    assert_eq!(r.value("iban"), Some("FR7618206788020009403871285"));
+}
