@@ -155,6 +155,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The current rules over documents already processed, without writing: what would change (category, fields, accounts) per document.
+    Replay {
+        #[arg(long, short)]
+        config: PathBuf,
+        /// Only files received on or after this date (YYYY-MM-DD).
+        #[arg(long)]
+        since: Option<chrono::NaiveDate>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Open items (one row per open due date) with their residual and matching code; `--aged` for the aged balance. Works while the daemon runs.
     OpenItems {
         #[arg(long, short)]
@@ -317,6 +327,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::OpenItems { config, company, account, party, all, aged, as_of, unmatched, json } => {
             commands::admin::run(&config, Request::OpenItems(crate::admin::open_items::OpenItemsRequest { company, account, party, all, aged, as_of, unmatched, json }))
         }
+        Command::Replay { config, since, json } => commands::replay::run(&config, since, json),
         Command::Unmatch { config, company, account, aux, code } => commands::admin::run(&config, Request::Unmatch { company, account, aux, code }),
         Command::Samples { out, count, seed, scans, bulk, max_docs } => {
             let opts = crate::samplegen::GenOptions { out_dir: out.clone(), count, seed, buyer: crate::samplegen::Buyer::demo() };

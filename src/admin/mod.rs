@@ -66,6 +66,10 @@ pub enum Request {
         aux: Option<String>,
         code: String,
     },
+    /// The processed documents `replay` compares against, as JSON.
+    Processed {
+        since: Option<NaiveDate>,
+    },
     /// Handled asynchronously (`report::run`), not by `execute`.
     Report {
         send: bool,
@@ -106,6 +110,7 @@ pub fn execute(store: &mut Store, site: &Site, req: &Request, actor: &str) -> Re
 
 fn run(store: &mut Store, site: &Site, req: &Request, actor: &str) -> anyhow::Result<Reply> {
     match req {
+        Request::Processed { since } => Ok(Reply::ok(serde_json::to_string(&store.processed_documents(*since)?)?)),
         Request::Batches { state, year, journal, search, json } => {
             let mut f = BatchFilter { year: *year, journal: journal.clone(), search: search.clone(), ..Default::default() };
             if let Some(s) = state {

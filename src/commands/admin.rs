@@ -13,6 +13,20 @@ use std::sync::Arc;
 use crate::store::{Store, StoreHandle};
 
 pub fn run(config: &Path, req: Request) -> Result<ExitCode> {
+    let reply = ask(config, req)?;
+    print!("{}", reply.out);
+    let _ = std::io::stdout().flush();
+    if !reply.err.is_empty() {
+        eprint!("{}", reply.err);
+        if !reply.err.ends_with('\n') {
+            eprintln!();
+        }
+    }
+    Ok(ExitCode::from(reply.code))
+}
+
+/// The reply to a request: from the running daemon, else from the database.
+pub fn ask(config: &Path, req: Request) -> Result<admin::Reply> {
     let actor = admin::cli_actor();
     // A running daemon answers with the rules it runs: the CLI needs only
     // the config file's data_dir to reach it.
@@ -41,13 +55,5 @@ pub fn run(config: &Path, req: Request) -> Result<ExitCode> {
             }
         }
     };
-    print!("{}", reply.out);
-    let _ = std::io::stdout().flush();
-    if !reply.err.is_empty() {
-        eprint!("{}", reply.err);
-        if !reply.err.ends_with('\n') {
-            eprintln!();
-        }
-    }
-    Ok(ExitCode::from(reply.code))
+    Ok(reply)
 }

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod extract;
 pub mod init;
 pub mod process;
+pub mod replay;
 
 use std::path::Path;
 use std::process::ExitCode;

@@ -8,6 +8,7 @@ pub mod bank;
 mod batches;
 mod handle;
 mod overnight;
+pub mod replay;
 mod verify;
 pub mod migrations;
 
