@@ -155,6 +155,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Converts another tool's templates into supplier marks: `import invoice2data DIR [--out FILE]` (notes on stderr say what could not be converted).
+    Import {
+        /// The templates' format: invoice2data.
+        format: String,
+        /// The folder of templates (*.yml, *.yaml, *.json; subfolders included).
+        dir: PathBuf,
+        /// The marks file to write (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// The current rules over documents already processed, without writing: what would change (category, fields, accounts) per document.
     Replay {
         #[arg(long, short)]
@@ -327,6 +337,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::OpenItems { config, company, account, party, all, aged, as_of, unmatched, json } => {
             commands::admin::run(&config, Request::OpenItems(crate::admin::open_items::OpenItemsRequest { company, account, party, all, aged, as_of, unmatched, json }))
         }
+        Command::Import { format, dir, out } => commands::import::run(&format, &dir, out.as_deref()),
         Command::Replay { config, since, json } => commands::replay::run(&config, since, json),
         Command::Unmatch { config, company, account, aux, code } => commands::admin::run(&config, Request::Unmatch { company, account, aux, code }),
         Command::Samples { out, count, seed, scans, bulk, max_docs } => {

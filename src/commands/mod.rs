@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod extract;
+pub mod import;
 pub mod init;
 pub mod process;
 pub mod replay;

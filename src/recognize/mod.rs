@@ -27,6 +27,7 @@ mod checks;
 mod date;
 mod einvoice;
 mod fields;
+pub mod invoice2data;
 pub(crate) mod ids;
 mod layout;
 mod lexicon;
