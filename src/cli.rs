@@ -155,6 +155,19 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The review queue (works while the daemon runs): `review list`, `review show DOC`, `review set DOC field=value…`, `review category DOC X`, `review approve DOC`. Every action lands in the document's history.
+    Review {
+        #[arg(long, short)]
+        config: PathBuf,
+        /// list | show | set | category | approve
+        action: String,
+        /// The document: doc:N (or N), as `review list` shows it.
+        doc: Option<String>,
+        /// set: field=value pairs; category: the category.
+        args: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Converts another tool's templates into supplier marks: `import invoice2data DIR [--out FILE]` (notes on stderr say what could not be converted).
     Import {
         /// The templates' format: invoice2data.
@@ -337,6 +350,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::OpenItems { config, company, account, party, all, aged, as_of, unmatched, json } => {
             commands::admin::run(&config, Request::OpenItems(crate::admin::open_items::OpenItemsRequest { company, account, party, all, aged, as_of, unmatched, json }))
         }
+        Command::Review { config, action, doc, args, json } => commands::admin::run(&config, Request::Review(crate::admin::review::ReviewRequest { action, doc, args, json })),
         Command::Import { format, dir, out } => commands::import::run(&format, &dir, out.as_deref()),
         Command::Replay { config, since, json } => commands::replay::run(&config, since, json),
         Command::Unmatch { config, company, account, aux, code } => commands::admin::run(&config, Request::Unmatch { company, account, aux, code }),

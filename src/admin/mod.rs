@@ -9,6 +9,7 @@ pub mod export;
 pub mod open_items;
 pub mod render;
 pub mod report;
+pub mod review;
 pub mod socket;
 
 use std::collections::HashMap;
@@ -66,6 +67,7 @@ pub enum Request {
         aux: Option<String>,
         code: String,
     },
+    Review(review::ReviewRequest),
     /// The processed documents `replay` compares against, as JSON.
     Processed {
         since: Option<NaiveDate>,
@@ -110,6 +112,7 @@ pub fn execute(store: &mut Store, site: &Site, req: &Request, actor: &str) -> Re
 
 fn run(store: &mut Store, site: &Site, req: &Request, actor: &str) -> anyhow::Result<Reply> {
     match req {
+        Request::Review(r) => review::run(store, site, r, actor),
         Request::Processed { since } => Ok(Reply::ok(serde_json::to_string(&store.processed_documents(*since)?)?)),
         Request::Batches { state, year, journal, search, json } => {
             let mut f = BatchFilter { year: *year, journal: journal.clone(), search: search.clone(), ..Default::default() };

@@ -314,7 +314,8 @@ pub fn extract(bytes: &[u8], min_chars: usize, ocr_settings: &capture::ocr::OcrS
     }
 }
 
-fn decide(rec: &Recognition, rt: &InboxRuntime) -> Decision {
+/// Post or review, by the pipeline's post stage and the company's books.
+pub fn decide(rec: &Recognition, rt: &InboxRuntime) -> Decision {
     let Some(post) = &rt.pipeline.post else {
         return Decision::Review(vec![format!("pipeline `{}` has no post stage", rt.pipeline.name)]);
     };

@@ -268,6 +268,18 @@ impl Recognizer {
         Recognition { category, category_reason, fields, vat_breakdown: t.breakdown, checks }
     }
 
+    /// The controls again, over fields a person corrected (`review set`).
+    /// Marks that count in the total count with the value they hold now.
+    pub fn recheck(&self, rec: &mut Recognition) {
+        let mut extras = Vec::new();
+        for m in self.marks.marks.iter().filter(|m| m.counts_in_total && m.kind != MarkType::VatBase) {
+            if let Some(v) = rec.fields.get(&m.name).and_then(|f| f.value.parse::<Decimal>().ok()) {
+                extras.push((m.name.clone(), v));
+            }
+        }
+        rec.checks = checks::run(&rec.fields, &rec.vat_breakdown, &extras, self.settings.amount_tolerance, self.settings.min_confidence);
+    }
+
     /// The supplier's identity fields. The supplier is the issuer: on a
     /// sales invoice, the company itself.
     fn party_fields(&self, category: &str, parties: &party::Parties, pages: &[Page]) -> BTreeMap<String, Field> {

@@ -9,6 +9,7 @@ mod batches;
 mod handle;
 mod overnight;
 pub mod replay;
+pub mod review;
 mod verify;
 pub mod migrations;
 
@@ -73,7 +74,7 @@ pub struct SourceRecord {
     pub page_count: Option<u32>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct FieldRecord {
     pub name: String,
     pub value: String,

@@ -1,0 +1,176 @@
+//! `review`: the documents waiting for a person. list, show, set, category,
+//! approve; every action in the document's history. Approval runs the
+//! pipeline's decision again (controls, then posting) on the corrected
+//! values with the rules the daemon runs.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use anyhow::{bail, Result};
+use serde::{Deserialize, Serialize};
+
+use super::Reply;
+use crate::pipeline::stages::{self, Decision};
+use crate::pipeline::Site;
+use crate::recognize::{Field, Recognition, VatLine};
+use crate::store::review::ReviewDoc;
+use crate::store::{EntryRecord, Store};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ReviewRequest {
+    /// list | show | set | category | approve
+    pub action: String,
+    pub doc: Option<String>,
+    /// `field=value` for set; the category for category.
+    pub args: Vec<String>,
+    pub json: bool,
+}
+
+pub fn run(store: &mut Store, site: &Site, req: &ReviewRequest, actor: &str) -> Result<Reply> {
+    if req.action == "list" {
+        let queue = store.review_queue()?;
+        if req.json {
+            return Ok(Reply::ok(serde_json::to_string_pretty(&queue)? + "\n"));
+        }
+        let mut out = String::new();
+        for d in &queue {
+            let _ = writeln!(out, "doc:{:<5} {:<40} {:<18} {}", d.id, d.file, d.category, d.reasons.join("; "));
+        }
+        let _ = writeln!(out, "{} document(s) waiting for review", queue.len());
+        return Ok(Reply::ok(out));
+    }
+    let Some(key) = req.doc.as_deref() else { bail!("review {}: name the document (doc:N or N)", req.action) };
+    let id: i64 = key.strip_prefix("doc:").unwrap_or(key).parse().map_err(|_| anyhow::anyhow!("`{key}` is not a document id: use doc:N as `review list` shows"))?;
+    match req.action.as_str() {
+        "show" => {
+            let d = store.review_doc(id)?;
+            Ok(Reply::ok(if req.json { serde_json::to_string_pretty(&d)? + "\n" } else { show(&d) }))
+        }
+        "set" => {
+            let mut values = Vec::new();
+            for a in &req.args {
+                let Some((name, value)) = a.split_once('=') else { bail!("`{a}`: write field=value") };
+                values.push((name.trim().to_string(), normalize(name.trim(), value.trim())?));
+            }
+            if values.is_empty() {
+                bail!("review set doc:{id}: give field=value pairs");
+            }
+            store.correct_fields(id, &values, actor)?;
+            Ok(Reply::ok(format!("doc:{id}: {} field(s) set; `review approve doc:{id}` posts it\n", values.len())))
+        }
+        "category" => {
+            let [category] = req.args.as_slice() else { bail!("review category doc:{id} CATEGORY") };
+            store.correct_category(id, category, actor)?;
+            Ok(Reply::ok(format!("doc:{id}: category {category}\n")))
+        }
+        "approve" => approve(store, site, id, actor),
+        other => bail!("review `{other}`: use list, show, set, category or approve"),
+    }
+}
+
+/// The pipeline resumes at its controls: the corrected fields are checked,
+/// then posted, or the document stays in review with the new reasons.
+fn approve(store: &mut Store, site: &Site, id: i64, actor: &str) -> Result<Reply> {
+    let d = store.review_doc(id)?;
+    let rt = site.inbox(Some(&d.inbox))?;
+    let mut rec = recognition_of(&d);
+    if let Some(r) = &rt.pipeline.recognizer {
+        r.recheck(&mut rec);
+    }
+    match stages::decide(&rec, &rt) {
+        Decision::Post { posting, fiscal_year, fy_start, fy_end, period } => {
+            let er = EntryRecord { entry: posting.entry, fiscal_year, fy_start, fy_end, period, options: rt.company.ledger.batches.clone() };
+            let (journal, batch) = store.approve(id, &er, actor)?;
+            Ok(Reply::ok(format!("doc:{id}: approved; entry in journal {journal}, batch {batch}\n")))
+        }
+        Decision::Review(reasons) => {
+            store.still_in_review(id, &reasons, actor)?;
+            Ok(Reply::fail(1, format!("doc:{id} stays in review: {}\n", reasons.join("; "))))
+        }
+        Decision::Import(_) => bail!("doc:{id} is a bank statement"),
+    }
+}
+
+/// The document as recognition left it, with the reviewer's corrections.
+fn recognition_of(d: &ReviewDoc) -> Recognition {
+    let fields: BTreeMap<String, Field> = d
+        .fields
+        .iter()
+        .map(|f| {
+            let bbox = crate::capture::BBox::new(f.bbox[0], f.bbox[1], f.bbox[2], f.bbox[3]);
+            (f.name.clone(), Field { value: f.value.clone(), page: f.page, bbox, source: f.source.clone(), confidence: f.confidence })
+        })
+        .collect();
+    let vat_breakdown = d.vat_lines.iter().map(|v| VatLine { rate: v.rate, base: v.base, amount: v.amount }).collect();
+    Recognition { category: d.category.clone(), category_reason: "review".into(), fields, vat_breakdown, checks: Vec::new() }
+}
+
+fn show(d: &ReviewDoc) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "doc:{} {} (pages {:?}) {} [{}]", d.id, d.file, d.pages, d.category, d.state);
+    for r in &d.reasons {
+        let _ = writeln!(out, "  why: {r}");
+    }
+    let _ = writeln!(out, "  {:<18} {:<28} {:>4}  {:<26} {:<28} conf", "field", "value", "page", "box (x0 y0 x1 y1)", "source");
+    for f in &d.fields {
+        let b = f.bbox;
+        let _ = writeln!(
+            out,
+            "  {:<18} {:<28} {:>4}  {:<26} {:<28} {:.2}",
+            f.name,
+            f.value,
+            f.page,
+            format!("{:.0} {:.0} {:.0} {:.0}", b[0], b[1], b[2], b[3]),
+            f.source,
+            f.confidence
+        );
+    }
+    out
+}
+
+/// A value as a person types it, in the form recognition stores: amounts
+/// "1234.56", dates "YYYY-MM-DD", identifiers upper case without spaces.
+fn normalize(name: &str, value: &str) -> Result<String> {
+    match name {
+        "net_total" | "vat_total" | "gross_total" => {
+            let t: String = value.chars().filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '€').collect();
+            let t = match (t.rfind(','), t.rfind('.')) {
+                (Some(c), Some(p)) if c > p => t.replace('.', "").replace(',', "."),
+                (Some(_), Some(_)) => t.replace(',', ""),
+                (Some(_), None) => t.replace(',', "."),
+                _ => t,
+            };
+            let d: rust_decimal::Decimal = t.parse().map_err(|_| anyhow::anyhow!("{name}: `{value}` is not an amount"))?;
+            let mut d = d.round_dp(2);
+            d.rescale(2);
+            Ok(d.to_string())
+        }
+        "invoice_date" | "due_date" => {
+            for f in ["%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y"] {
+                if let Ok(d) = chrono::NaiveDate::parse_from_str(value, f) {
+                    return Ok(d.to_string());
+                }
+            }
+            bail!("{name}: `{value}` is not a date (YYYY-MM-DD or DD/MM/YYYY)")
+        }
+        "supplier_vat_id" | "iban" | "supplier_siret" | "supplier_siren" | "currency" => Ok(value.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase()),
+        _ => Ok(value.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize;
+
+    #[test]
+    fn typed_values_are_stored_as_recognition_stores_them() {
+        assert_eq!(normalize("gross_total", "1 234,56 €").unwrap(), "1234.56");
+        assert_eq!(normalize("gross_total", "1,234.5").unwrap(), "1234.50");
+        assert_eq!(normalize("net_total", "1.234,56").unwrap(), "1234.56");
+        assert!(normalize("vat_total", "12,3x").unwrap_err().to_string().contains("not an amount"));
+        assert_eq!(normalize("invoice_date", "31/01/2026").unwrap(), "2026-01-31");
+        assert!(normalize("due_date", "2026-13-01").is_err());
+        assert_eq!(normalize("iban", "fr76 3000 6000 0112 3456 7890 189").unwrap(), "FR7630006000011234567890189");
+        assert_eq!(normalize("invoice_number", "FA-12").unwrap(), "FA-12");
+    }
+}

@@ -1,0 +1,49 @@
+//! The review queue from the command line: a document waiting for review is
+//! listed, shown, corrected through the running daemon, refused while its
+//! reason stands, then approved and posted with the corrected values.
+
+mod support;
+
+use serde_json::Value;
+use support::{Daemon, Site};
+
+#[test]
+fn a_document_in_review_is_corrected_and_approved() {
+    let site = Site::new(200, 1);
+    let config = std::fs::read_to_string(&site.config).unwrap();
+    std::fs::write(&site.config, config.replace("unknown_suppliers: create", "unknown_suppliers: review")).unwrap();
+    site.ok(&["process", concat!(env!("CARGO_MANIFEST_DIR"), "/samples/invoices/inv-0002-utility-fr.pdf")]);
+
+    let daemon = Daemon::start(&site);
+    let queue: Vec<Value> = serde_json::from_str(&site.ok(&["review", "list", "--json"])).unwrap();
+    assert_eq!(queue.len(), 1, "{queue:#?}");
+    let doc = format!("doc:{}", queue[0]["id"]);
+    assert!(queue[0]["reasons"][0].as_str().unwrap().contains("not in the supplier dictionary"), "{queue:#?}");
+    let shown: Value = serde_json::from_str(&site.ok(&["review", "show", &doc, "--json"])).unwrap();
+    let number = shown["fields"].as_array().unwrap().iter().find(|f| f["name"] == "invoice_number").unwrap();
+    assert_eq!(number["value"], "TH2605000463");
+    assert!(number["page"] == 1 && number["bbox"].as_array().unwrap().len() == 4 && number["source"].as_str().unwrap().starts_with("label:"), "{number}");
+
+    site.ok(&["review", "set", &doc, "invoice_number=TH-2605-000463", "due_date=30/06/2026"]);
+    let refused = site.cli(&["review", "approve", &doc, "--config", site.config.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("stays in review"), "{}", String::from_utf8_lossy(&refused.stderr));
+    let _ = daemon.stop();
+
+    // The admin lets unknown suppliers be created; the approval posts.
+    let config = std::fs::read_to_string(&site.config).unwrap();
+    std::fs::write(&site.config, config.replace("unknown_suppliers: review", "unknown_suppliers: create")).unwrap();
+    let out = site.ok(&["review", "approve", &doc]);
+    assert!(out.contains("approved; entry in journal HA"), "{out}");
+    let (piece, due): (String, String) = site
+        .db()
+        .query_row("SELECT e.piece_ref, CAST(l.due_date AS VARCHAR) FROM entries e JOIN entry_lines l ON l.entry_id = e.id WHERE l.account = '401000'", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    assert_eq!((piece.as_str(), due.as_str()), ("TH-2605-000463", "2026-06-30"), "the entry carries the corrected values");
+    let history = site.ok(&["history", &doc]);
+    for kind in ["corrected", "approval-refused", "approved", "posted"] {
+        assert!(history.contains(kind), "{kind} in the history:\n{history}");
+    }
+    let queue: Vec<Value> = serde_json::from_str(&site.ok(&["review", "list", "--json"])).unwrap();
+    assert!(queue.is_empty());
+}
