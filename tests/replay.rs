@@ -21,7 +21,7 @@ fn replay_shows_what_an_edited_rule_would_change_and_writes_nothing() {
     site.ok(&args);
     let replay = |site: &Site| -> Value { serde_json::from_str(&site.ok(&["replay", "--json"])).unwrap() };
 
-    let daemon = Daemon::start(&site);
+    let daemon = Daemon::start_ready(&site);
     let same = replay(&site);
     assert_eq!(same["documents"].as_array().unwrap().len(), 4, "{same:#}");
     assert_eq!(same["changed"], 0, "the same rules change nothing: {same:#}");

@@ -14,7 +14,7 @@ fn a_document_in_review_is_corrected_and_approved() {
     std::fs::write(&site.config, config.replace("unknown_suppliers: create", "unknown_suppliers: review")).unwrap();
     site.ok(&["process", concat!(env!("CARGO_MANIFEST_DIR"), "/samples/invoices/inv-0002-utility-fr.pdf")]);
 
-    let daemon = Daemon::start(&site);
+    let daemon = Daemon::start_ready(&site);
     let queue: Vec<Value> = serde_json::from_str(&site.ok(&["review", "list", "--json"])).unwrap();
     assert_eq!(queue.len(), 1, "{queue:#?}");
     let doc = format!("doc:{}", queue[0]["id"]);

@@ -717,6 +717,15 @@ impl super::Store {
         query_open_items(self.connection(), company, include_settled)
     }
 
+    /// Bank lines waiting on the suspense account, tried against the open
+    /// items now (after an approval posted an invoice). How many matched.
+    pub fn rematch_bank_lines(&mut self, books: &dyn BankBooks, actor: &str) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        let n = rematch(&tx, books, actor)?.len();
+        tx.commit()?;
+        Ok(n)
+    }
+
     /// Undo a matching group by its code on an account: its lines are open
     /// again; the group stays in the history.
     pub fn unmatch(&mut self, company: &str, account: &str, aux: Option<&str>, code: &str, actor: &str) -> Result<usize> {

@@ -148,6 +148,12 @@ impl Daemon {
     pub fn start(site: &Site) -> Daemon {
         Daemon::start_with_env(site, &[])
     }
+    /// Started, and answering on its control socket (the CLI's requests go there).
+    pub fn start_ready(site: &Site) -> Daemon {
+        let d = Daemon::start(site);
+        wait_until("the daemon running", 60, || d.log_text().contains("paperledger running"));
+        d
+    }
     pub fn start_with_env(site: &Site, env: &[(&str, &str)]) -> Daemon {
         let log = site.path(&format!("daemon-{}.log", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()));
         let child = Command::new(bin())
