@@ -25,6 +25,8 @@ fn replay_shows_what_an_edited_rule_would_change_and_writes_nothing() {
     let same = replay(&site);
     assert_eq!(same["documents"].as_array().unwrap().len(), 4, "{same:#}");
     assert_eq!(same["changed"], 0, "the same rules change nothing: {same:#}");
+    // A mark for a supplier none of these documents is from finds nothing: said.
+    assert!(same["idle_marks"].as_array().unwrap().iter().any(|m| m == "vehicle_plate (purchase-invoices)"), "{same:#}");
 
     // The admin moves the default expense account.
     let accounts = site.path("rules/accounts.yaml");

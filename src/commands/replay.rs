@@ -37,6 +37,9 @@ pub fn run(config: &Path, since: Option<NaiveDate>, json: bool) -> Result<ExitCo
     let docs: Vec<ProcessedDoc> = serde_json::from_str(&reply.out).context("reading the processed documents")?;
     let site = super::load_site(config)?;
     let mut out = Vec::new();
+    // Marks that gave a value on some replayed document, per inbox's pipeline.
+    let mut used: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut analysed = 0usize;
     // A file's documents are analysed together, once.
     let mut i = 0;
     while i < docs.len() {
@@ -50,6 +53,16 @@ pub fn run(config: &Path, since: Option<NaiveDate>, json: bool) -> Result<ExitCo
                 stages::analyze(&bytes, &rt, file.contains(".duplex.")).map(|a| (a, rt)).map_err(|e| anyhow::anyhow!("{e}"))
             })
             .map_err(|e| format!("{e:#}"));
+        if let Ok((a, rt)) = &analysis {
+            analysed += 1;
+            for doc in &a.documents {
+                for f in doc.recognition.iter().flat_map(|r| r.fields.values()) {
+                    if let Some(m) = f.source.strip_prefix("mark:") {
+                        used.insert((rt.pipeline.name.clone(), m.to_string()));
+                    }
+                }
+            }
+        }
         for d in same {
             let mut r = Replayed { document: d.id, file: d.original_name.clone(), pages: d.pages.clone(), changes: Vec::new(), error: None };
             match &analysis {
@@ -63,8 +76,9 @@ pub fn run(config: &Path, since: Option<NaiveDate>, json: bool) -> Result<ExitCo
         }
     }
     let changed = out.iter().filter(|r| !r.changes.is_empty() || r.error.is_some()).count();
+    let idle = idle_marks(&site, &used, analysed);
     if json {
-        println!("{}", serde_json::to_string_pretty(&serde_json::json!({"documents": out, "changed": changed}))?);
+        println!("{}", serde_json::to_string_pretty(&serde_json::json!({"documents": out, "changed": changed, "idle_marks": idle}))?);
     } else {
         for r in &out {
             match (&r.error, r.changes.is_empty()) {
@@ -77,6 +91,9 @@ pub fn run(config: &Path, since: Option<NaiveDate>, json: bool) -> Result<ExitCo
                     }
                 }
             }
+        }
+        if !idle.is_empty() {
+            println!("marks that found nothing in the {analysed} file(s) replayed (check their anchor or zone): {}", idle.join(", "));
         }
         println!("{} document(s) replayed, {changed} would change; nothing was written", out.len());
     }
@@ -126,4 +143,29 @@ fn normalized(lines: &[String]) -> Vec<String> {
         .collect();
     v.sort();
     v
+}
+
+/// Active marks of the pipelines used that gave no value on any replayed
+/// file: an anchor that is never found, or a zone in the wrong place.
+fn idle_marks(site: &crate::pipeline::Site, used: &BTreeSet<(String, String)>, analysed: usize) -> Vec<String> {
+    if analysed == 0 {
+        return Vec::new();
+    }
+    let pipelines: BTreeSet<&String> = used.iter().map(|(p, _)| p).collect();
+    let mut idle = Vec::new();
+    for inbox in &site.inboxes {
+        let p = &inbox.pipeline;
+        if !pipelines.is_empty() && !pipelines.contains(&p.name) {
+            continue;
+        }
+        let Some(r) = &p.recognizer else { continue };
+        for m in r.mark_rules().marks.iter().filter(|m| m.active || !m.active_for.is_empty()) {
+            let key = (p.name.clone(), m.name.clone());
+            let label = format!("{} ({})", m.name, p.name);
+            if !used.contains(&key) && !idle.contains(&label) {
+                idle.push(label);
+            }
+        }
+    }
+    idle
 }
