@@ -47,3 +47,33 @@ fn a_document_in_review_is_corrected_and_approved() {
     let queue: Vec<Value> = serde_json::from_str(&site.ok(&["review", "list", "--json"])).unwrap();
     assert!(queue.is_empty());
 }
+
+#[test]
+fn a_correction_teaches_the_suppliers_next_invoice() {
+    let site = Site::new(200, 1);
+    let config = std::fs::read_to_string(&site.config).unwrap();
+    std::fs::write(&site.config, config.replace("unknown_suppliers: create", "unknown_suppliers: review")).unwrap();
+    let first = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/invoices/inv-0002-utility-fr.pdf");
+    site.ok(&["process", first]);
+    let queue: Vec<Value> = serde_json::from_str(&site.ok(&["review", "list", "--json"])).unwrap();
+    let doc = format!("doc:{}", queue[0]["id"]);
+    let shown: Value = serde_json::from_str(&site.ok(&["review", "show", &doc, "--json"])).unwrap();
+    let read = |name: &str| shown["fields"].as_array().unwrap().iter().find(|f| f["name"] == name).map(|f| f["value"].as_str().unwrap().to_string());
+    assert_eq!(read("invoice_number").as_deref(), Some("TH2605000463"));
+
+    // This firm books this supplier's invoices under the contract number printed beside "N° de contrat".
+    let contract = "4744092776";
+    let out = site.ok(&["review", "set", &doc, &format!("invoice_number={contract}")]);
+    assert!(out.contains("learned for FR12473038057") && out.contains("N° de contrat"), "{out}");
+
+    // The supplier's next invoice in the same layout (here the same page, saved again).
+    let mut next = std::fs::read(first).unwrap();
+    next.extend_from_slice(b"\n% saved again\n");
+    let path = site.path("next.pdf");
+    std::fs::write(&path, next).unwrap();
+    let out = site.ok(&["process", "--json", path.to_str().unwrap()]);
+    let report: Value = serde_json::from_str(out.lines().find(|l| l.starts_with('{')).unwrap()).unwrap();
+    assert_eq!(report["fields"]["invoice_number"], contract, "{out}");
+    let source: String = site.db().query_row("SELECT source FROM fields WHERE document_id = ? AND name = 'invoice_number'", [report["document_id"].as_i64().unwrap()], |r| r.get(0)).unwrap();
+    assert_eq!(source, "mark:invoice_number");
+}

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::Reply;
 use crate::pipeline::stages::{self, Decision};
 use crate::pipeline::Site;
-use crate::recognize::{Field, Recognition, VatLine};
+use crate::recognize::{learn, Field, Recognition, VatLine};
 use crate::store::review::ReviewDoc;
 use crate::store::{EntryRecord, Store};
 
@@ -56,7 +56,12 @@ pub fn run(store: &mut Store, site: &Site, req: &ReviewRequest, actor: &str) -> 
                 bail!("review set doc:{id}: give field=value pairs");
             }
             store.correct_fields(id, &values, actor)?;
-            Ok(Reply::ok(format!("doc:{id}: {} field(s) set; `review approve doc:{id}` posts it\n", values.len())))
+            let mut out = format!("doc:{id}: {} field(s) set; `review approve doc:{id}` posts it\n", values.len());
+            for line in teach(site, &store.review_doc(id)?, &values) {
+                out.push_str(&line);
+                out.push('\n');
+            }
+            Ok(Reply::ok(out))
         }
         "category" => {
             let [category] = req.args.as_slice() else { bail!("review category doc:{id} CATEGORY") };
@@ -66,6 +71,40 @@ pub fn run(store: &mut Store, site: &Site, req: &ReviewRequest, actor: &str) -> 
         "approve" => approve(store, site, id, actor),
         other => bail!("review `{other}`: use list, show, set, category or approve"),
     }
+}
+
+/// A correction teaches: where the value is printed, with its label, becomes
+/// a mark for this supplier in the rules folder's learned-marks file. The
+/// daemon reads it at its next reload (`systemctl reload paperledger`);
+/// `process` and `extract --config` at once.
+fn teach(site: &Site, d: &ReviewDoc, values: &[(String, String)]) -> Vec<String> {
+    let field = |n: &str| d.fields.iter().find(|f| f.name == n).map(|f| f.value.clone());
+    let Some(supplier) = field("supplier_vat_id").or_else(|| field("supplier_siret")).or_else(|| field("supplier_name")) else {
+        return vec!["nothing learned: the supplier is not known (set supplier_vat_id or supplier_name first)".into()];
+    };
+    let pages = match site.inbox(Some(&d.inbox)).and_then(|rt| {
+        let bytes = std::fs::read(&d.stored_path)?;
+        stages::capture_stage(&bytes, &rt.pipeline.extract, rt.pipeline.split.as_ref()).map_err(|e| anyhow::anyhow!("{e}"))
+    }) {
+        Ok(c) => c.pages.into_iter().filter(|p| d.pages.contains(&p.number)).collect::<Vec<_>>(),
+        Err(e) => return vec![format!("nothing learned: the file could not be read again: {e:#}")],
+    };
+    let rules_dir = site.config.resolve(&site.config.rules_dir);
+    let path = rules_dir.join(learn::LEARNED_MARKS_FILE);
+    let mut said = Vec::new();
+    for (name, value) in values {
+        let Some(m) = learn::learn(&pages, name, value) else {
+            said.push(format!("{name}: not learned (the value is not printed next to a label)"));
+            continue;
+        };
+        let existing = std::fs::read_to_string(&path).unwrap_or_default();
+        let text = learn::add_to_file(&existing, &learn::to_yaml(&m, &supplier, &format!("doc:{} {}", d.id, d.file)), name, &supplier);
+        match std::fs::write(&path, text) {
+            Ok(()) => said.push(format!("{name}: learned for {supplier}: the value {} the label \"{}\" ({})", if m.direction == "right" { "right of" } else { "under" }, m.label, path.display())),
+            Err(e) => said.push(format!("{name}: not learned: writing {}: {e}", path.display())),
+        }
+    }
+    said
 }
 
 /// The pipeline resumes at its controls: the corrected fields are checked,

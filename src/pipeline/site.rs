@@ -323,7 +323,16 @@ pub fn load_pipeline(
     };
     let recognizer = match recognize {
         Some(r) => {
-            let marks = load_rules(&rules_dir.join(&r.marks), recognize::parse_marks, issues);
+            let mut marks = load_rules(&rules_dir.join(&r.marks), recognize::parse_marks, issues);
+            // Marks learned from reviewers' corrections come after the admin's.
+            let learned = rules_dir.join(recognize::learn::LEARNED_MARKS_FILE);
+            if learned.exists() {
+                match (load_rules(&learned, recognize::parse_marks, issues), marks.as_mut()) {
+                    (Some(l), Some(m)) => m.marks.extend(l.marks),
+                    (None, _) => marks = None,
+                    _ => {}
+                }
+            }
             match (categories, marks) {
                 (Some(cats), Some(marks)) => Some(Recognizer::new(
                     cats,

@@ -28,6 +28,7 @@ mod date;
 mod einvoice;
 mod fields;
 pub mod invoice2data;
+pub mod learn;
 pub(crate) mod ids;
 mod layout;
 mod lexicon;
