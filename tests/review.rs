@@ -77,3 +77,49 @@ fn a_correction_teaches_the_suppliers_next_invoice() {
     let source: String = site.db().query_row("SELECT source FROM fields WHERE document_id = ? AND name = 'invoice_number'", [report["document_id"].as_i64().unwrap()], |r| r.get(0)).unwrap();
     assert_eq!(source, "mark:invoice_number");
 }
+
+#[test]
+fn a_file_holding_two_invoices_is_split_by_the_reviewer() {
+    let site = Site::new(200, 1);
+    // No split stage: the file stays one document, and waits for review.
+    let pipeline = site.path("pipelines/purchase-invoices.yaml");
+    let text = std::fs::read_to_string(&pipeline).unwrap();
+    let (start, end) = (text.find("  - split:").unwrap(), text.find("  # Category from").unwrap());
+    std::fs::write(&pipeline, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    let config = std::fs::read_to_string(&site.config).unwrap();
+    std::fs::write(&site.config, config.replace("unknown_suppliers: create", "unknown_suppliers: review")).unwrap();
+    site.ok(&["check"]);
+    let both = site.path("both.pdf");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/invoices/");
+    let st = std::process::Command::new("qpdf")
+        .args(["--empty", "--pages", &format!("{dir}inv-0001-din-en.pdf"), &format!("{dir}inv-0002-utility-fr.pdf"), "--"])
+        .arg(&both)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    site.ok(&["process", both.to_str().unwrap()]);
+    let queue: Vec<Value> = serde_json::from_str(&site.ok(&["review", "list", "--json"])).unwrap();
+    assert_eq!(queue.len(), 1);
+    assert_eq!(queue[0]["pages"], serde_json::json!([1, 2, 3]), "one document of three pages: {queue:#?}");
+    let doc = format!("doc:{}", queue[0]["id"]);
+
+    let refused = site.cli(&["review", "split", &doc, "1-2", "--config", site.config.to_str().unwrap()]);
+    assert!(!refused.status.success() && String::from_utf8_lossy(&refused.stderr).contains("exactly once"), "{}", String::from_utf8_lossy(&refused.stderr));
+
+    let config = std::fs::read_to_string(&site.config).unwrap();
+    std::fs::write(&site.config, config.replace("unknown_suppliers: review", "unknown_suppliers: create")).unwrap();
+    let out = site.ok(&["review", "split", &doc, "1-2,3"]);
+    assert!(out.contains("split into 2 documents"), "{out}");
+    let db = site.db();
+    let mut numbers: Vec<(String, String)> = db
+        .prepare("SELECT d.state, f.value FROM documents d JOIN fields f ON f.document_id = d.id AND f.name = 'invoice_number' WHERE d.state <> 'split' ORDER BY d.id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    numbers.sort();
+    assert_eq!(numbers, vec![("posted".to_string(), "MSN-26-00196".to_string()), ("posted".to_string(), "TH2605000463".to_string())], "{out}");
+    drop(db);
+    assert!(site.ok(&["history", &doc]).contains("split"));
+}

@@ -69,7 +69,11 @@ pub fn run(store: &mut Store, site: &Site, req: &ReviewRequest, actor: &str) -> 
             Ok(Reply::ok(format!("doc:{id}: category {category}\n")))
         }
         "approve" => approve(store, site, id, actor),
-        other => bail!("review `{other}`: use list, show, set, category or approve"),
+        "split" => {
+            let [ranges] = req.args.as_slice() else { bail!("review split doc:{id} RANGES, e.g. 1-2,3,4-6 (pages of the file)") };
+            split(store, site, id, ranges, actor)
+        }
+        other => bail!("review `{other}`: use list, show, set, category, split or approve"),
     }
 }
 
@@ -105,6 +109,63 @@ fn teach(site: &Site, d: &ReviewDoc, values: &[(String, String)]) -> Vec<String>
         }
     }
     said
+}
+
+/// `1-2,3,4-6` → [[1,2],[3],[4,5,6]]: each page of the document exactly once.
+fn parse_ranges(text: &str, pages: &[u32]) -> Result<Vec<Vec<u32>>> {
+    let mut out: Vec<Vec<u32>> = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (a, b) = part.split_once('-').unwrap_or((part, part));
+        let (a, b): (u32, u32) = match (a.trim().parse(), b.trim().parse()) {
+            (Ok(a), Ok(b)) if a <= b => (a, b),
+            _ => bail!("`{part}` is not a page range (3 or 1-2)"),
+        };
+        out.push((a..=b).collect());
+    }
+    let mut all: Vec<u32> = out.iter().flatten().copied().collect();
+    all.sort_unstable();
+    let mut want = pages.to_vec();
+    want.sort_unstable();
+    if all != want {
+        bail!("the ranges must name each of the document's pages {want:?} exactly once (they name {all:?})");
+    }
+    if out.len() < 2 {
+        bail!("a split makes at least two documents");
+    }
+    Ok(out)
+}
+
+/// The person's cut: each part recognized on its own pages and decided
+/// (posted or reviewed) as the pipeline would have.
+fn split(store: &mut Store, site: &Site, id: i64, ranges: &str, actor: &str) -> Result<Reply> {
+    let d = store.review_doc(id)?;
+    let parts = parse_ranges(ranges, &d.pages)?;
+    let rt = site.inbox(Some(&d.inbox))?;
+    let Some(recognizer) = &rt.pipeline.recognizer else { bail!("pipeline `{}` has no recognize stage", rt.pipeline.name) };
+    let bytes = std::fs::read(&d.stored_path).map_err(|e| anyhow::anyhow!("reading {}: {e}", d.stored_path))?;
+    let cap = stages::capture_stage(&bytes, &rt.pipeline.extract, rt.pipeline.split.as_ref()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let documents = parts
+        .iter()
+        .map(|pages| {
+            let subset: Vec<_> = cap.pages.iter().filter(|p| pages.contains(&p.number)).cloned().collect();
+            let rec = crate::pipeline::split_stage::recognize_pages(recognizer, &subset);
+            let decision = stages::decide(&rec, &rt);
+            let event = crate::store::EventRecord::new("split", serde_json::json!({"by": "review", "from": id, "pages": pages}));
+            stages::DocumentResult { pages: pages.clone(), recognition: Some(rec), decision, events: vec![event] }
+        })
+        .collect();
+    let analysis = stages::Analysis { page_count: cap.pages.len() as u32, events: Vec::new(), documents };
+    let records = crate::pipeline::runner::records(analysis, &rt);
+    let done = store.split_document(id, &records, actor)?;
+    let mut out = format!("doc:{id} split into {} documents:\n", done.len());
+    for (c, r) in done.iter().zip(&records) {
+        let what = match &c.entry {
+            Some((_, journal, batch)) => format!("posted in {journal}, batch {batch}"),
+            None => format!("review: {}", r.review_reasons.join("; ")),
+        };
+        let _ = writeln!(out, "  doc:{} pages {:?}: {} {what}", c.document_id, r.pages, r.category);
+    }
+    Ok(Reply::ok(out))
 }
 
 /// The pipeline resumes at its controls: the corrected fields are checked,

@@ -220,7 +220,8 @@ fn run_stages(bytes: &[u8], rt: &InboxRuntime, collated: bool) -> Result<Analysi
     }
 }
 
-fn records(a: Analysis, rt: &InboxRuntime) -> Vec<DocumentRecord> {
+/// What the store keeps of each analysed document.
+pub(crate) fn records(a: Analysis, rt: &InboxRuntime) -> Vec<DocumentRecord> {
     a.documents
         .into_iter()
         .map(|d| {

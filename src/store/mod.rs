@@ -261,86 +261,7 @@ impl Store {
         }
         let mut out = Committed { source_id, documents: Vec::new() };
         for d in &c.documents {
-            let document_id: i64 = tx.prepare_cached("INSERT INTO documents (source_id, pages, company, pipeline, category, category_reason, state, review_reasons, checks, created_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TIMESTAMP)) RETURNING id")?.query_row(
-                params![
-                    source_id,
-                    serde_json::to_string(&d.pages)?,
-                    s.company,
-                    d.pipeline,
-                    d.category,
-                    d.category_reason,
-                    d.state,
-                    if d.review_reasons.is_empty() { None } else { Some(serde_json::to_string(&d.review_reasons)?) },
-                    d.checks.to_string(),
-                    now,
-                ],
-                |r| r.get(0),
-            )?;
-            {
-                let mut ins = tx.prepare_cached(
-                    "INSERT INTO fields VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                )?;
-                for f in &d.fields {
-                    ins.execute(params![
-                        document_id, f.name, f.value, f.page as i32, f.bbox[0], f.bbox[1], f.bbox[2], f.bbox[3], f.source, f.confidence as f64
-                    ])?;
-                }
-                let mut vat = tx.prepare_cached(
-                    "INSERT INTO vat_lines VALUES (?, CAST(? AS DECIMAL(7,3)), CAST(? AS DECIMAL(18,2)), CAST(? AS DECIMAL(18,2)))",
-                )?;
-                for v in &d.vat_lines {
-                    vat.execute(params![document_id, v.rate.to_string(), v.base.to_string(), v.amount.to_string()])?;
-                }
-            }
-            for e in &d.events {
-                event.execute(params![now, c.actor, source_id, document_id, None::<i64>, e.kind, e.detail.to_string()])?;
-            }
-            let mut posted = None;
-            if let Some(er) = &d.entry {
-                let (batch_id, entry_id, batch_number) = batches::file_entry(&tx, &s.company, er, document_id, &c.actor)?;
-                tx.prepare_cached("INSERT INTO events (happened_at, actor, source_id, document_id, entry_id, batch_id, kind, detail) VALUES (CAST(? AS TIMESTAMP), ?, ?, ?, ?, ?, 'posted', ?)")?.execute(
-                    params![
-                        now,
-                        c.actor,
-                        source_id,
-                        document_id,
-                        entry_id,
-                        batch_id,
-                        serde_json::json!({"journal": er.entry.journal, "fiscal_year": er.fiscal_year, "batch": batch_number}).to_string()
-                    ],
-                )?;
-                posted = Some((entry_id, er.entry.journal.clone(), batch_number));
-                if let Some(books) = &d.rematch {
-                    for m in bank::rematch(&tx, books.0.as_ref(), &c.actor)? {
-                        tx.prepare_cached("INSERT INTO events (happened_at, actor, source_id, document_id, kind, detail) VALUES (CAST(? AS TIMESTAMP), ?, ?, ?, 'matched', ?)")?.execute(params![
-                            now,
-                            c.actor,
-                            source_id,
-                            document_id,
-                            serde_json::json!({"bank_line": {"statement": m.statement, "line": m.position, "date": m.date, "amount": m.amount}, "explanation": m.explanation, "matched": m.matched}).to_string()
-                        ])?;
-                    }
-                }
-            }
-            let mut statement = None;
-            if let Some(imp) = &d.statements {
-                match bank::import(&tx, source_id, document_id, imp, &c.actor)? {
-                    Ok(summary) => {
-                        tx.prepare_cached("INSERT INTO events (happened_at, actor, source_id, document_id, kind, detail) VALUES (CAST(? AS TIMESTAMP), ?, ?, ?, 'imported', ?)")?.execute(params![
-                            now,
-                            c.actor,
-                            source_id,
-                            document_id,
-                            serde_json::json!({"statements": summary.statements, "lines": summary.lines, "new_lines": summary.new_lines, "matched": summary.matched, "unmatched": summary.unmatched}).to_string()
-                        ])?;
-                        statement = Some(summary);
-                    }
-                    // Nothing of the file is kept: the caller records it as failed or duplicate.
-                    Err(refusal) => return Err(anyhow::Error::new(refusal)),
-                }
-            }
-            out.documents.push(CommittedDocument { document_id, entry: posted, statement });
+            out.documents.push(insert_document(&tx, source_id, &s.company, &c.actor, &now, d)?);
         }
         drop(event);
         tx.commit()?;
@@ -458,4 +379,91 @@ fn dec(s: &str) -> Decimal {
 
 pub fn now_text() -> String {
     chrono::Local::now().naive_local().format("%Y-%m-%d %H:%M:%S%.6f").to_string()
+}
+
+/// One document of a source, with its fields, events, entry or statement
+/// import, inside the caller's transaction. A statement that is refused
+/// returns its `bank::Refusal` as the error: the caller rolls back.
+fn insert_document(tx: &duckdb::Transaction<'_>, source_id: i64, company: &str, actor: &str, now: &str, d: &DocumentRecord) -> Result<CommittedDocument> {
+    let document_id: i64 = tx.prepare_cached("INSERT INTO documents (source_id, pages, company, pipeline, category, category_reason, state, review_reasons, checks, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TIMESTAMP)) RETURNING id")?.query_row(
+        params![
+            source_id,
+            serde_json::to_string(&d.pages)?,
+            company,
+            d.pipeline,
+            d.category,
+            d.category_reason,
+            d.state,
+            if d.review_reasons.is_empty() { None } else { Some(serde_json::to_string(&d.review_reasons)?) },
+            d.checks.to_string(),
+            now,
+        ],
+        |r| r.get(0),
+    )?;
+    {
+        let mut ins = tx.prepare_cached(
+            "INSERT INTO fields VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )?;
+        for f in &d.fields {
+            ins.execute(params![
+                document_id, f.name, f.value, f.page as i32, f.bbox[0], f.bbox[1], f.bbox[2], f.bbox[3], f.source, f.confidence as f64
+            ])?;
+        }
+        let mut vat = tx.prepare_cached(
+            "INSERT INTO vat_lines VALUES (?, CAST(? AS DECIMAL(7,3)), CAST(? AS DECIMAL(18,2)), CAST(? AS DECIMAL(18,2)))",
+        )?;
+        for v in &d.vat_lines {
+            vat.execute(params![document_id, v.rate.to_string(), v.base.to_string(), v.amount.to_string()])?;
+        }
+    }
+    for e in &d.events {
+        tx.prepare_cached("INSERT INTO events (happened_at, actor, source_id, document_id, entry_id, kind, detail) VALUES (CAST(? AS TIMESTAMP), ?, ?, ?, ?, ?, ?)")?
+        .execute(params![now, actor, source_id, document_id, None::<i64>, e.kind, e.detail.to_string()])?;
+    }
+    let mut posted = None;
+    if let Some(er) = &d.entry {
+        let (batch_id, entry_id, batch_number) = batches::file_entry(tx, &company, er, document_id, &actor)?;
+        tx.prepare_cached("INSERT INTO events (happened_at, actor, source_id, document_id, entry_id, batch_id, kind, detail) VALUES (CAST(? AS TIMESTAMP), ?, ?, ?, ?, ?, 'posted', ?)")?.execute(
+            params![
+                now,
+                actor,
+                source_id,
+                document_id,
+                entry_id,
+                batch_id,
+                serde_json::json!({"journal": er.entry.journal, "fiscal_year": er.fiscal_year, "batch": batch_number}).to_string()
+            ],
+        )?;
+        posted = Some((entry_id, er.entry.journal.clone(), batch_number));
+        if let Some(books) = &d.rematch {
+            for m in bank::rematch(tx, books.0.as_ref(), &actor)? {
+                tx.prepare_cached("INSERT INTO events (happened_at, actor, source_id, document_id, kind, detail) VALUES (CAST(? AS TIMESTAMP), ?, ?, ?, 'matched', ?)")?.execute(params![
+                    now,
+                    actor,
+                    source_id,
+                    document_id,
+                    serde_json::json!({"bank_line": {"statement": m.statement, "line": m.position, "date": m.date, "amount": m.amount}, "explanation": m.explanation, "matched": m.matched}).to_string()
+                ])?;
+            }
+        }
+    }
+    let mut statement = None;
+    if let Some(imp) = &d.statements {
+        match bank::import(tx, source_id, document_id, imp, &actor)? {
+            Ok(summary) => {
+                tx.prepare_cached("INSERT INTO events (happened_at, actor, source_id, document_id, kind, detail) VALUES (CAST(? AS TIMESTAMP), ?, ?, ?, 'imported', ?)")?.execute(params![
+                    now,
+                    actor,
+                    source_id,
+                    document_id,
+                    serde_json::json!({"statements": summary.statements, "lines": summary.lines, "new_lines": summary.new_lines, "matched": summary.matched, "unmatched": summary.unmatched}).to_string()
+                ])?;
+                statement = Some(summary);
+            }
+            // Nothing of the file is kept: the caller records it as failed or duplicate.
+            Err(refusal) => return Err(anyhow::Error::new(refusal)),
+        }
+    }
+    Ok(CommittedDocument { document_id, entry: posted, statement })
 }

@@ -45,7 +45,7 @@ impl Store {
         let mut q = self.conn.prepare(
             "SELECT d.id, s.original_name, s.stored_path, s.inbox, d.pages, d.category, d.state
              FROM documents d JOIN sources s ON s.id = d.source_id
-             WHERE s.state = 'processed' AND d.category <> 'bank_statement' AND (? IS NULL OR CAST(s.received_at AS DATE) >= ?)
+             WHERE s.state = 'processed' AND d.state <> 'split' AND d.category <> 'bank_statement' AND (? IS NULL OR CAST(s.received_at AS DATE) >= ?)
              ORDER BY s.received_at, d.id",
         )?;
         let mut docs: Vec<ProcessedDoc> = q

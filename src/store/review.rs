@@ -7,7 +7,7 @@ use duckdb::params;
 use serde::Serialize;
 use serde_json::json;
 
-use super::{batches, now_text, EntryRecord, FieldRecord, Store, VatRecord};
+use super::{batches, insert_document, now_text, CommittedDocument, DocumentRecord, EntryRecord, FieldRecord, Store, VatRecord};
 
 /// One document as a reviewer sees it.
 #[derive(Debug, Clone, Serialize)]
@@ -169,5 +169,29 @@ impl Store {
         )?;
         tx.commit()?;
         Ok((er.entry.journal.clone(), batch_number))
+    }
+
+    /// A person's split of a document waiting for review: it becomes the
+    /// documents given (each recognized and decided on its own pages), and
+    /// stays in the history as `split`.
+    pub fn split_document(&mut self, id: i64, docs: &[DocumentRecord], actor: &str) -> Result<Vec<CommittedDocument>> {
+        let doc = self.review_doc(id)?;
+        if doc.state != "review" {
+            bail!("doc:{id} is {}, not waiting for review", doc.state);
+        }
+        let tx = self.conn.transaction()?;
+        let now = now_text();
+        tx.execute("UPDATE documents SET state = 'split' WHERE id = ?", params![id])?;
+        let mut out = Vec::new();
+        for d in docs {
+            out.push(insert_document(&tx, doc.source_id, &doc.company, actor, &now, d)?);
+        }
+        let into: Vec<serde_json::Value> = out.iter().zip(docs).map(|(c, d)| json!({"document": c.document_id, "pages": d.pages, "state": d.state})).collect();
+        tx.execute(
+            "INSERT INTO events (happened_at, actor, source_id, document_id, kind, detail) VALUES (CAST(? AS TIMESTAMP), ?, ?, ?, 'split', ?)",
+            params![now, actor, doc.source_id, id, json!({"by": "review", "into": into}).to_string()],
+        )?;
+        tx.commit()?;
+        Ok(out)
     }
 }
