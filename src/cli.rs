@@ -155,7 +155,7 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// The review queue (works while the daemon runs): `review list`, `review show DOC`, `review set DOC field=value…`, `review category DOC X`, `review approve DOC`. Every action lands in the document's history.
+    /// The review queue (works while the daemon runs): `review list`, `review show DOC`, `review set DOC field=value…`, `review category DOC X`, `review split DOC 1-2,3`, `review approve DOC`. Every action lands in the document's history.
     Review {
         #[arg(long, short)]
         config: PathBuf,

@@ -38,6 +38,12 @@ struct RuleSpec {
     all: Option<Vec<String>>,
     #[serde(default)]
     none: Option<Vec<String>>,
+    /// One of these is a whole printed phrase (a title alone on its line).
+    #[serde(default)]
+    exact: Option<Vec<String>>,
+    /// One of these words or phrases, with OCR's misread letters tolerated.
+    #[serde(default)]
+    fuzzy: Option<Vec<String>>,
     #[serde(default)]
     regex: Option<String>,
     #[serde(default)]
@@ -80,6 +86,8 @@ pub struct CategoryRule {
     any: Vec<Keyword>,
     all: Vec<Keyword>,
     none: Vec<Keyword>,
+    exact: Vec<Keyword>,
+    fuzzy: Vec<Keyword>,
     regex: Option<Regex>,
     issuer_company: bool,
 }
@@ -102,6 +110,30 @@ impl Keyword {
         Keyword { text: t.to_string(), tokens, prefix }
     }
 
+    /// The whole phrase is the keyword.
+    fn is_phrase(&self, phrase: &[String]) -> bool {
+        !self.tokens.is_empty() && phrase == self.tokens.as_slice()
+    }
+
+    /// Like `matches`, each token within a few edits: one for 5 to 8
+    /// letters, two from 9 (shorter words must be exact: too many near misses).
+    /// Returns the words found.
+    fn fuzzy_match(&self, phrase: &[String]) -> Option<String> {
+        let n = self.tokens.len();
+        if n == 0 || phrase.len() < n {
+            return None;
+        }
+        let close = |t: &str, p: &str| {
+            let allowed = match t.chars().count() {
+                0..=4 => 0,
+                5..=8 => 1,
+                _ => 2,
+            };
+            edits(t, p) <= allowed
+        };
+        (0..=phrase.len() - n).find(|&i| self.tokens.iter().enumerate().all(|(k, t)| close(t, &phrase[i + k]))).map(|i| phrase[i..i + n].join(" "))
+    }
+
     fn matches(&self, phrase: &[String]) -> bool {
         let n = self.tokens.len();
         if n == 0 || phrase.len() < n {
@@ -118,6 +150,22 @@ impl Keyword {
             })
         })
     }
+}
+
+/// Levenshtein distance over characters.
+fn edits(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for j in 0..b.len() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != b[j])).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
 }
 
 impl Default for CategoryRules {
@@ -190,6 +238,8 @@ pub fn parse_categories(doc: &YamlDoc) -> Result<CategoryRules, Vec<Issue>> {
         let any = keywords("any", &r.any);
         let all = keywords("all", &r.all);
         let none = keywords("none", &r.none);
+        let exact = keywords("exact", &r.exact);
+        let fuzzy = keywords("fuzzy", &r.fuzzy);
         let regex = match &r.regex {
             None => None,
             Some(src) if src.trim().is_empty() => {
@@ -207,8 +257,8 @@ pub fn parse_categories(doc: &YamlDoc) -> Result<CategoryRules, Vec<Issue>> {
                 }
             },
         };
-        if r.any.is_none() && r.all.is_none() && r.regex.is_none() && r.issuer.is_none() {
-            issues.push(doc.issue_at(&format!("rules[{i}]"), format!("rule `{}` has nothing to match: add `any`, `all`, `regex` or `issuer`", r.name)));
+        if r.any.is_none() && r.all.is_none() && r.exact.is_none() && r.fuzzy.is_none() && r.regex.is_none() && r.issuer.is_none() {
+            issues.push(doc.issue_at(&format!("rules[{i}]"), format!("rule `{}` has nothing to match: add `any`, `all`, `exact`, `fuzzy`, `regex` or `issuer`", r.name)));
         }
         rules.push(CategoryRule {
             name: r.name.clone(),
@@ -217,6 +267,8 @@ pub fn parse_categories(doc: &YamlDoc) -> Result<CategoryRules, Vec<Issue>> {
             any,
             all,
             none,
+            exact,
+            fuzzy,
             regex,
             issuer_company: r.issuer == Some(IssuerSpec::Company),
         });
@@ -291,6 +343,10 @@ impl CatText {
         }
     }
 
+    fn phrases(&self, pages: Pages) -> impl Iterator<Item = &Vec<String>> {
+        self.pages[..self.scope(pages)].iter().flatten()
+    }
+
     fn has(&self, k: &Keyword, pages: Pages) -> bool {
         self.pages[..self.scope(pages)].iter().flatten().any(|ph| k.matches(ph))
     }
@@ -312,6 +368,14 @@ impl CategoryRule {
                 return None;
             }
             why.push(format!("matched {}", self.all.iter().map(|k| format!("{:?}", k.text)).collect::<Vec<_>>().join(", ")));
+        }
+        if !self.exact.is_empty() {
+            let k = self.exact.iter().find(|k| text.phrases(self.pages).any(|ph| k.is_phrase(ph)))?;
+            why.push(format!("the phrase {:?} stands alone", k.text));
+        }
+        if !self.fuzzy.is_empty() {
+            let (k, seen) = self.fuzzy.iter().find_map(|k| text.phrases(self.pages).find_map(|ph| k.fuzzy_match(ph)).map(|seen| (k, seen)))?;
+            why.push(if k.tokens.join(" ") == seen { format!("matched {:?}", k.text) } else { format!("matched {:?} (read {seen:?})", k.text) });
         }
         if let Some(re) = &self.regex {
             let m = text.folded[..text.scope(self.pages)].iter().find_map(|t| re.find(t))?;
@@ -350,6 +414,24 @@ mod tests {
 
     fn decide(r: &CategoryRules, pages: &[&str]) -> (String, String) {
         r.decide(&Doc::build(&pages_from_text(pages)), None)
+    }
+
+    #[test]
+    fn exact_phrases_and_fuzzy_words() {
+        let r = rules(
+            "categories: [delivery_note]\nrules:\n  - name: title\n    category: delivery_note\n    exact: [\"bon de livraison\"]\n  - name: ocr\n    category: purchase_invoice\n    fuzzy: [facture]\n",
+        )
+        .unwrap();
+        assert_eq!(decide(&r, &["BON DE LIVRAISON\nN° 12"]).0, "delivery_note");
+        // Inside a sentence it is not the document's title.
+        assert_eq!(decide(&r, &["Voir le bon de livraison joint"]).0, "other");
+        // An OCR misreading one letter of a 7-letter word.
+        let (cat, why) = decide(&r, &["FACTIRE N° 12"]);
+        assert_eq!(cat, "purchase_invoice");
+        assert!(why.contains("(read \"factire\")"), "{why}");
+        // Two letters off a 7-letter word is another word.
+        assert_eq!(decide(&r, &["FACTORIE"]).0, "other");
+        assert_eq!(edits("kitten", "sitting"), 3);
     }
 
     #[test]
