@@ -182,7 +182,8 @@ fn approve(store: &mut Store, site: &Site, id: i64, actor: &str) -> Result<Reply
             let er = EntryRecord { entry: posting.entry, fiscal_year, fy_start, fy_end, period, options: rt.company.ledger.batches.clone() };
             let (journal, batch) = store.approve(id, &er, actor)?;
             // A statement may have paid it already: its line waits on the suspense account.
-            let paid = store.rematch_bank_lines(rt.company.as_ref(), actor)?;
+            let party = er.entry.lines.iter().find_map(|l| l.aux_account.as_deref());
+            let paid = store.rematch_bank_lines(rt.company.as_ref(), party, actor)?;
             let paid = if paid > 0 { format!("; {paid} waiting bank line(s) matched") } else { String::new() };
             Ok(Reply::ok(format!("doc:{id}: approved; entry in journal {journal}, batch {batch}{paid}\n")))
         }

@@ -217,7 +217,7 @@ pub(super) fn import(tx: &Transaction<'_>, source_id: i64, document_id: i64, imp
 
     // Match in date order against the open items as they are now.
     todo.sort_by_key(|(si, li, _)| (imp.statements[*si].lines[*li].booking_date, *si, *li));
-    let items = open_items_for_matching(tx, company)?;
+    let items = open_items_for_matching(tx, company, None)?;
     let mut matcher = Matcher::new(items, books.matching());
     for (n, (si, li, key)) in todo.iter().enumerate() {
         let s = &imp.statements[*si];
@@ -275,8 +275,10 @@ pub(super) fn import(tx: &Transaction<'_>, source_id: i64, document_id: i64, imp
 /// pays. A match books the amount from the suspense account to the party
 /// through the same automatic journals (the bank account replaced by the
 /// suspense account) and matches it with the invoice. Returns the lines
-/// matched now; called inside the invoice's commit transaction.
-pub(super) fn rematch(tx: &Transaction<'_>, books: &dyn BankBooks, actor: &str) -> Result<Vec<LineOutcome>> {
+/// matched now; called inside the invoice's commit transaction. `party`:
+/// the new invoice's auxiliary account; only that party's open items can
+/// have changed, so only they are loaded (this runs on every posting).
+pub(super) fn rematch(tx: &Transaction<'_>, books: &dyn BankBooks, party: Option<&str>, actor: &str) -> Result<Vec<LineOutcome>> {
     let company = books.company();
     let suspense = books.matching().suspense_account.clone();
     let waiting: Vec<(i64, i64, i64, Statement, usize)> = tx
@@ -318,7 +320,7 @@ pub(super) fn rematch(tx: &Transaction<'_>, books: &dyn BankBooks, actor: &str) 
     if waiting.is_empty() {
         return Ok(out);
     }
-    let mut matcher = Matcher::new(open_items_for_matching(tx, company)?, books.matching());
+    let mut matcher = Matcher::new(open_items_for_matching(tx, company, party)?, books.matching());
     for (line_id, source_id, document_id, s, position) in &waiting {
         let l = &s.lines[0];
         if refuse_line(books, s, l).is_some() {
@@ -570,8 +572,8 @@ fn item_line(key: u64) -> (i64, i32) {
 }
 
 /// Every third-party line of the company with something left to settle.
-fn open_items_for_matching(tx: &Transaction<'_>, company: &str) -> Result<Vec<OpenItem>> {
-    let rows = query_open_items(tx, company, false)?;
+fn open_items_for_matching(tx: &Transaction<'_>, company: &str, party: Option<&str>) -> Result<Vec<OpenItem>> {
+    let rows = query_open_items(tx, company, false, party)?;
     Ok(rows
         .into_iter()
         .map(|r| OpenItem {
@@ -613,7 +615,7 @@ pub struct OpenItemRow {
 
 /// Third-party lines (those with an auxiliary account) of entries not
 /// voided, with their residual after the active matching groups.
-pub(super) fn query_open_items(conn: &duckdb::Connection, company: &str, include_settled: bool) -> Result<Vec<OpenItemRow>> {
+pub(super) fn query_open_items(conn: &duckdb::Connection, company: &str, include_settled: bool, party: Option<&str>) -> Result<Vec<OpenItemRow>> {
     let mut q = conn.prepare_cached(
         "WITH settled AS (
              SELECT ml.entry_id, ml.line_no, sum(ml.amount) AS amount, max(g.code) AS code
@@ -627,9 +629,10 @@ pub(super) fn query_open_items(conn: &duckdb::Connection, company: &str, include
          LEFT JOIN settled s ON s.entry_id = l.entry_id AND s.line_no = l.line_no
          WHERE e.company = ? AND b.status <> 'void' AND l.aux_account IS NOT NULL
            AND (? OR l.debit - l.credit - coalesce(s.amount, 0) <> 0)
+           AND (? IS NULL OR l.aux_account = ?)
          ORDER BY l.account, l.aux_account, coalesce(l.due_date, e.piece_date), e.id, l.line_no",
     )?;
-    let rows = q.query_map(params![company, company, include_settled], |r| {
+    let rows = q.query_map(params![company, company, include_settled, party, party], |r| {
         let dec = |s: String| s.parse::<Decimal>().unwrap_or_default();
         Ok(OpenItemRow {
             entry_id: r.get(0)?,
@@ -714,14 +717,14 @@ fn link(tx: &Transaction<'_>, company: &str, on: NaiveDate, account: &str, aux: 
 impl super::Store {
     /// Open items of a company (optionally with the settled ones).
     pub fn open_items(&self, company: &str, include_settled: bool) -> Result<Vec<OpenItemRow>> {
-        query_open_items(self.connection(), company, include_settled)
+        query_open_items(self.connection(), company, include_settled, None)
     }
 
     /// Bank lines waiting on the suspense account, tried against the open
     /// items now (after an approval posted an invoice). How many matched.
-    pub fn rematch_bank_lines(&mut self, books: &dyn BankBooks, actor: &str) -> Result<usize> {
+    pub fn rematch_bank_lines(&mut self, books: &dyn BankBooks, party: Option<&str>, actor: &str) -> Result<usize> {
         let tx = self.conn.transaction()?;
-        let n = rematch(&tx, books, actor)?.len();
+        let n = rematch(&tx, books, party, actor)?.len();
         tx.commit()?;
         Ok(n)
     }

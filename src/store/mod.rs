@@ -423,7 +423,7 @@ fn insert_document(tx: &duckdb::Transaction<'_>, source_id: i64, company: &str, 
     }
     let mut posted = None;
     if let Some(er) = &d.entry {
-        let (batch_id, entry_id, batch_number) = batches::file_entry(tx, &company, er, document_id, &actor)?;
+        let (batch_id, entry_id, batch_number) = batches::file_entry(tx, company, er, document_id, actor)?;
         tx.prepare_cached("INSERT INTO events (happened_at, actor, source_id, document_id, entry_id, batch_id, kind, detail) VALUES (CAST(? AS TIMESTAMP), ?, ?, ?, ?, ?, 'posted', ?)")?.execute(
             params![
                 now,
@@ -437,7 +437,8 @@ fn insert_document(tx: &duckdb::Transaction<'_>, source_id: i64, company: &str, 
         )?;
         posted = Some((entry_id, er.entry.journal.clone(), batch_number));
         if let Some(books) = &d.rematch {
-            for m in bank::rematch(tx, books.0.as_ref(), &actor)? {
+            let party = er.entry.lines.iter().find_map(|l| l.aux_account.as_deref());
+            for m in bank::rematch(tx, books.0.as_ref(), party, actor)? {
                 tx.prepare_cached("INSERT INTO events (happened_at, actor, source_id, document_id, kind, detail) VALUES (CAST(? AS TIMESTAMP), ?, ?, ?, 'matched', ?)")?.execute(params![
                     now,
                     actor,
@@ -450,7 +451,7 @@ fn insert_document(tx: &duckdb::Transaction<'_>, source_id: i64, company: &str, 
     }
     let mut statement = None;
     if let Some(imp) = &d.statements {
-        match bank::import(tx, source_id, document_id, imp, &actor)? {
+        match bank::import(tx, source_id, document_id, imp, actor)? {
             Ok(summary) => {
                 tx.prepare_cached("INSERT INTO events (happened_at, actor, source_id, document_id, kind, detail) VALUES (CAST(? AS TIMESTAMP), ?, ?, ?, 'imported', ?)")?.execute(params![
                     now,
