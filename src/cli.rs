@@ -168,6 +168,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Retrain the classifier used when no category rule matches, from the documents people validated (the daemon also retrains at start, at reload, after each review decision and on a `retrain` schedule).
+    Retrain {
+        #[arg(long, short)]
+        config: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
     /// Converts another tool's templates into supplier marks: `import invoice2data DIR [--out FILE]` (notes on stderr say what could not be converted).
     Import {
         /// The templates' format: invoice2data.
@@ -351,6 +358,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             commands::admin::run(&config, Request::OpenItems(crate::admin::open_items::OpenItemsRequest { company, account, party, all, aged, as_of, unmatched, json }))
         }
         Command::Review { config, action, doc, args, json } => commands::admin::run(&config, Request::Review(crate::admin::review::ReviewRequest { action, doc, args, json })),
+        Command::Retrain { config, json } => commands::admin::run(&config, Request::Retrain { json }),
         Command::Import { format, dir, out } => commands::import::run(&format, &dir, out.as_deref()),
         Command::Replay { config, since, json } => commands::replay::run(&config, since, json),
         Command::Unmatch { config, company, account, aux, code } => commands::admin::run(&config, Request::Unmatch { company, account, aux, code }),

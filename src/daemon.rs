@@ -29,6 +29,11 @@ pub async fn run(site: Arc<Site>, shutdown: impl Future<Output = ()>) -> Result<
         // A hard lock only moves forward: a file that moves it back is refused here.
         store.record_hard_lock(&c.company.id, c.ledger.locks.hard, ACTOR)?;
     }
+    // The classifier learns from what people validated in earlier runs.
+    match crate::admin::retrain::retrain(&store, &site) {
+        Ok(v) => tracing::info!(result = %v, "classifier"),
+        Err(e) => tracing::warn!(error = format!("{e:#}"), "classifier not trained"),
+    }
     let (store, store_thread) = StoreHandle::spawn(store);
     let shared = SharedSite::new(site.clone());
 
@@ -55,7 +60,7 @@ pub async fn run(site: Arc<Site>, shutdown: impl Future<Output = ()>) -> Result<
     drop(work_tx);
     let control = tokio::spawn(crate::admin::socket::serve(shared.clone(), store.clone(), stop_rx.clone()));
     let batch_schedules = tokio::spawn(generate_scheduled_batches(shared.clone(), store.clone(), stop_rx.clone()));
-    let jobs = tokio::spawn(run_jobs(site.clone(), store.clone(), rescan.clone(), stop_rx.clone()));
+    let jobs = tokio::spawn(run_jobs(shared.clone(), store.clone(), rescan.clone(), stop_rx.clone()));
     let outbox = tokio::spawn(outbox_loop(shared.clone(), store.clone(), stop_rx.clone()));
     // Installed before READY: a SIGHUP from then on reloads, never kills.
     let hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).context("installing the SIGHUP handler")?;
@@ -152,7 +157,8 @@ async fn worker(
 
 /// The configured schedules (export, report, retrain, rescan). They are
 /// read at start: a reload that changes them takes effect at the next start.
-async fn run_jobs(site: Arc<Site>, store: StoreHandle, rescan: Arc<Notify>, stop: watch::Receiver<bool>) {
+async fn run_jobs(shared: SharedSite, store: StoreHandle, rescan: Arc<Notify>, stop: watch::Receiver<bool>) {
+    let site = shared.get();
     if site.config.schedules.is_empty() {
         return;
     }
@@ -163,7 +169,7 @@ async fn run_jobs(site: Arc<Site>, store: StoreHandle, rescan: Arc<Notify>, stop
             return;
         }
     };
-    let ctx = crate::jobs::JobContext { site, store, rescan };
+    let ctx = crate::jobs::JobContext { site, shared, store, rescan };
     let (run_ctx, skip_ctx) = (ctx.clone(), ctx);
     let runner = crate::schedule::Runner {
         clock: crate::schedule::Clock::System,
@@ -203,10 +209,15 @@ async fn reload_on_sighup(mut hup: tokio::signal::unix::Signal, site: SharedSite
             Ok(new) => {
                 let new = Arc::new(new);
                 let locks: Vec<(String, Option<chrono::NaiveDate>)> = new.companies().map(|c| (c.company.id.clone(), c.ledger.locks.hard)).collect();
+                let trained = new.clone();
                 let checked = store
                     .call(move |s| {
                         for (id, hard) in locks {
                             s.record_hard_lock(&id, hard, ACTOR)?;
+                        }
+                        // The new site's recognizers start with an empty classifier.
+                        if let Err(e) = crate::admin::retrain::retrain(s, &trained) {
+                            tracing::warn!(error = format!("{e:#}"), "classifier not trained after reload");
                         }
                         Ok(())
                     })

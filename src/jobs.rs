@@ -16,7 +16,10 @@ use crate::store::StoreHandle;
 /// What a scheduled job needs from the daemon.
 #[derive(Clone)]
 pub struct JobContext {
+    /// The site as the schedules were read (at start).
     pub site: Arc<Site>,
+    /// The site in force now (a reload replaces it): whose classifier `retrain` fills.
+    pub shared: crate::pipeline::site::SharedSite,
     pub store: StoreHandle,
     /// Wakes the watchers for a full listing of every inbox.
     pub rescan: Arc<Notify>,
@@ -106,10 +109,9 @@ async fn execute(ctx: &JobContext, s: &Schedule, due: DateTime<Utc>) -> anyhow::
             Ok(json!({"rescanned": ctx.site.inboxes.len()}))
         }
         JobKind::Retrain => {
-            // No statistical classifier exists yet (categories are rules):
-            // said plainly rather than pretending to retrain.
             let _ = due;
-            Ok(json!({"retrained": false, "reason": "no classifier to retrain yet: categories come from rules/categories.yaml"}))
+            let site = ctx.shared.get();
+            ctx.store.call(move |st| crate::admin::retrain::retrain(st, &site)).await
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod export;
 pub mod open_items;
 pub mod render;
 pub mod report;
+pub mod retrain;
 pub mod review;
 pub mod socket;
 
@@ -68,6 +69,12 @@ pub enum Request {
         code: String,
     },
     Review(review::ReviewRequest),
+    /// The classifier's training examples, as JSON (for `replay`).
+    TrainingExamples,
+    /// Retrain the fallback classifier now.
+    Retrain {
+        json: bool,
+    },
     /// The processed documents `replay` compares against, as JSON.
     Processed {
         since: Option<NaiveDate>,
@@ -112,7 +119,21 @@ pub fn execute(store: &mut Store, site: &Site, req: &Request, actor: &str) -> Re
 
 fn run(store: &mut Store, site: &Site, req: &Request, actor: &str) -> anyhow::Result<Reply> {
     match req {
-        Request::Review(r) => review::run(store, site, r, actor),
+        Request::Review(r) => {
+            let reply = review::run(store, site, r, actor)?;
+            // A person's decision is what the classifier learns from.
+            if matches!(r.action.as_str(), "approve" | "category" | "split") && reply.code == 0 {
+                if let Err(e) = retrain::retrain(store, site) {
+                    tracing::warn!(error = format!("{e:#}"), "retraining the classifier failed");
+                }
+            }
+            Ok(reply)
+        }
+        Request::TrainingExamples => Ok(Reply::ok(serde_json::to_string(&store.training_examples()?)?)),
+        Request::Retrain { json } => {
+            let v = retrain::retrain(store, site)?;
+            Ok(Reply::ok(if *json { serde_json::to_string_pretty(&v)? + "\n" } else { retrain::describe(&v) }))
+        }
         Request::Processed { since } => Ok(Reply::ok(serde_json::to_string(&store.processed_documents(*since)?)?)),
         Request::Batches { state, year, journal, search, json } => {
             let mut f = BatchFilter { year: *year, journal: journal.clone(), search: search.clone(), ..Default::default() };

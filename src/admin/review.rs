@@ -151,7 +151,8 @@ fn split(store: &mut Store, site: &Site, id: i64, ranges: &str, actor: &str) -> 
             let rec = crate::pipeline::split_stage::recognize_pages(recognizer, &subset);
             let decision = stages::decide(&rec, &rt);
             let event = crate::store::EventRecord::new("split", serde_json::json!({"by": "review", "from": id, "pages": pages}));
-            stages::DocumentResult { pages: pages.clone(), recognition: Some(rec), decision, events: vec![event] }
+            let words = crate::recognize::classify::words_of(&subset);
+            stages::DocumentResult { pages: pages.clone(), words, recognition: Some(rec), decision, events: vec![event] }
         })
         .collect();
     let analysis = stages::Analysis { page_count: cap.pages.len() as u32, events: Vec::new(), documents };

@@ -18,6 +18,9 @@ pub fn run(site: Site, inbox: Option<&str>, json: bool, files: &[PathBuf]) -> Re
     let rt = site.inbox(inbox)?;
     let site = Arc::new(site);
     let store = Store::open(&site.database)?;
+    if let Err(e) = crate::admin::retrain::retrain(&store, &site) {
+        tracing::warn!(error = format!("{e:#}"), "classifier not trained");
+    }
     let (store, thread) = StoreHandle::spawn(store);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let workers = site.config.worker_count();

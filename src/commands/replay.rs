@@ -36,6 +36,12 @@ pub fn run(config: &Path, since: Option<NaiveDate>, json: bool) -> Result<ExitCo
     }
     let docs: Vec<ProcessedDoc> = serde_json::from_str(&reply.out).context("reading the processed documents")?;
     let site = super::load_site(config)?;
+    // The classifier as the daemon has it: trained on the same validated documents.
+    crate::admin::retrain::train_site(&site, || {
+        let reply = super::admin::ask(config, Request::TrainingExamples)?;
+        anyhow::ensure!(reply.code == 0, "{}", reply.err);
+        Ok(serde_json::from_str(&reply.out)?)
+    })?;
     let mut out = Vec::new();
     // Marks that gave a value on some replayed document, per inbox's pipeline.
     let mut used: BTreeSet<(String, String)> = BTreeSet::new();

@@ -271,6 +271,7 @@ pub(crate) fn records(a: Analysis, rt: &InboxRuntime) -> Vec<DocumentRecord> {
                 entry,
                 statements,
                 events: d.events,
+                words: d.words,
             }
         })
         .collect()

@@ -128,6 +128,9 @@ pub struct Site {
     pub inboxes: Vec<Arc<InboxRuntime>>,
     /// Every company's books, in the config's order.
     pub companies: Vec<Arc<CompanyRuntime>>,
+    /// The classifier every pipeline's recognizer consults when no category
+    /// rule matches; filled by `retrain` from the validated documents.
+    pub classifier: recognize::classify::Slot,
 }
 
 impl Site {
@@ -179,6 +182,7 @@ impl Site {
             }
         }
 
+        let classifier = recognize::classify::slot();
         let mut inboxes = Vec::new();
         let mut pipelines: HashMap<(String, String), Arc<Pipeline>> = HashMap::new();
         for (i, inbox) in config.inboxes.iter().enumerate() {
@@ -195,7 +199,8 @@ impl Site {
                         ));
                         None
                     } else {
-                        load_pipeline(&file, &inbox.pipeline, &rules_dir, Some(&company.identity), company.ledger.vat_rounding, &mut issues).map(|p| {
+                        load_pipeline(&file, &inbox.pipeline, &rules_dir, Some(&company.identity), company.ledger.vat_rounding, &mut issues).map(|mut p| {
+                            p.recognizer = p.recognizer.map(|r| r.with_classifier(classifier.clone()));
                             let p = Arc::new(p);
                             pipelines.insert(key, p.clone());
                             p
@@ -237,7 +242,7 @@ impl Site {
             duplicates: config.resolve(&f.duplicates),
         };
         let companies = config.companies.iter().filter_map(|c| companies.get(&c.id).cloned()).collect();
-        Ok(Site { config_path: config_path.to_path_buf(), database: config.resolve(&config.database), folders, inboxes, companies, config })
+        Ok(Site { config_path: config_path.to_path_buf(), database: config.resolve(&config.database), folders, inboxes, companies, config, classifier })
     }
 
     pub fn inbox(&self, name: Option<&str>) -> anyhow::Result<Arc<InboxRuntime>> {

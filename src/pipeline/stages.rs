@@ -12,7 +12,7 @@ use crate::capture::statements::{self, Statement};
 use crate::capture::{self, CaptureError, Page};
 use crate::config::site::UnknownSuppliers;
 use crate::ledger::{self, InvoiceFacts, InvoiceKind, Posting, UnknownSupplierPolicy};
-use crate::recognize::{Recognition, Recognizer};
+use crate::recognize::{classify, Recognition, Recognizer};
 use crate::split::{Segment, SplitPlan};
 use crate::store::EventRecord;
 
@@ -46,6 +46,8 @@ pub enum Decision {
 
 pub struct DocumentResult {
     pub pages: Vec<u32>,
+    /// What the classifier reads of it, kept so that it can learn from it.
+    pub words: Vec<String>,
     pub recognition: Option<Recognition>,
     pub decision: Decision,
     pub events: Vec<EventRecord>,
@@ -73,7 +75,7 @@ pub fn analyze(bytes: &[u8], rt: &InboxRuntime, collated: bool) -> Result<Analys
         let reason = format!("pipeline `{}` has no recognize stage", rt.pipeline.name);
         let review = EventRecord::new("review", json!({"reasons": [reason.clone()]}));
         let pages = if cap.pages.is_empty() { vec![1] } else { cap.pages.iter().map(|p| p.number).collect() };
-        let doc = DocumentResult { pages, recognition: None, decision: Decision::Review(vec![reason]), events: vec![review] };
+        let doc = DocumentResult { pages, words: classify::words_of(&cap.pages), recognition: None, decision: Decision::Review(vec![reason]), events: vec![review] };
         return Ok(Analysis { page_count, events, documents: vec![doc] });
     };
     let (plan, docs) = documents(&cap, split, recognizer, collated);
@@ -106,7 +108,8 @@ pub fn analyze(bytes: &[u8], rt: &InboxRuntime, collated: bool) -> Result<Analys
                 }
                 Decision::Import(_) => {}
             }
-            DocumentResult { pages: segment.pages, recognition: Some(rec), decision, events }
+            let own: Vec<Page> = cap.pages.iter().filter(|p| segment.pages.contains(&p.number)).cloned().collect();
+            DocumentResult { words: classify::words_of(&own), pages: segment.pages, recognition: Some(rec), decision, events }
         })
         .collect();
     Ok(Analysis { page_count, events, documents })
@@ -126,7 +129,7 @@ fn statement_file(bytes: &[u8], rt: &InboxRuntime) -> Result<Option<Analysis>, S
             "opening": s.opening.map(|b| b.amount.to_string()), "closing": s.closing.map(|b| b.amount.to_string())})).collect::<Vec<_>>(), "lines": lines}),
     );
     let categorized = EventRecord::new("categorized", json!({"category": "bank_statement", "reason": format!("the content is a {kind} bank statement")}));
-    let doc = DocumentResult { pages: Vec::new(), recognition: None, decision: Decision::Import(parsed), events: vec![categorized] };
+    let doc = DocumentResult { pages: Vec::new(), words: Vec::new(), recognition: None, decision: Decision::Import(parsed), events: vec![categorized] };
     Ok(Some(Analysis { page_count: 0, events: vec![extracted], documents: vec![doc] }))
 }
 

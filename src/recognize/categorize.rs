@@ -25,6 +25,24 @@ struct CategoriesFile {
     default: Option<String>,
     #[serde(default)]
     rules: Vec<RuleSpec>,
+    #[serde(default)]
+    classifier: Option<ClassifierSpec>,
+}
+
+/// The fallback classifier's settings (see `classify`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClassifierSpec {
+    #[serde(default = "yes")]
+    enabled: bool,
+    #[serde(default)]
+    min_confidence: Option<f64>,
+    #[serde(default)]
+    min_documents: Option<usize>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Deserialize)]
@@ -76,6 +94,25 @@ pub struct CategoryRules {
     /// The category when no rule matches.
     pub default: String,
     pub rules: Vec<CategoryRule>,
+    /// When no rule matches: the classifier trained on validated documents.
+    pub classifier: ClassifierSettings,
+}
+
+/// When and how far the classifier is trusted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassifierSettings {
+    pub enabled: bool,
+    /// Its guess is used at or above this probability; below, the default
+    /// category stands (and the reason shows the guess).
+    pub min_confidence: f64,
+    /// Validated documents a category needs before it is learned.
+    pub min_documents: usize,
+}
+
+impl Default for ClassifierSettings {
+    fn default() -> Self {
+        ClassifierSettings { enabled: true, min_confidence: 0.9, min_documents: 3 }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -273,8 +310,24 @@ pub fn parse_categories(doc: &YamlDoc) -> Result<CategoryRules, Vec<Issue>> {
             issuer_company: r.issuer == Some(IssuerSpec::Company),
         });
     }
+    let mut classifier = ClassifierSettings::default();
+    if let Some(c) = &file.classifier {
+        classifier.enabled = c.enabled;
+        if let Some(m) = c.min_confidence {
+            if !(0.5..=1.0).contains(&m) {
+                issues.push(doc.issue_at("classifier.min_confidence", format!("{m} is out of range: give a probability between 0.5 and 1.0, e.g. 0.9")));
+            }
+            classifier.min_confidence = m;
+        }
+        if let Some(n) = c.min_documents {
+            if n == 0 {
+                issues.push(doc.issue_at("classifier.min_documents", "0 documents: a category needs at least 1 validated document to be learned"));
+            }
+            classifier.min_documents = n;
+        }
+    }
     if issues.is_empty() {
-        Ok(CategoryRules { categories, default, rules })
+        Ok(CategoryRules { categories, default, rules, classifier })
     } else {
         Err(issues)
     }
@@ -390,15 +443,24 @@ impl CategoryRule {
 }
 
 impl CategoryRules {
-    /// The category and why.
-    pub(crate) fn decide(&self, doc: &Doc, issuer_is_company: Option<&str>) -> (String, String) {
+    /// The category and why, or None when no rule matched.
+    pub(crate) fn decide(&self, doc: &Doc, issuer_is_company: Option<&str>) -> Option<(String, String)> {
         let text = CatText::new(doc);
-        for r in &self.rules {
-            if let Some(why) = r.check(&text, issuer_is_company) {
-                return (r.category.clone(), why);
-            }
+        self.rules.iter().find_map(|r| r.check(&text, issuer_is_company).map(|why| (r.category.clone(), why)))
+    }
+
+    /// What no rule decided: the classifier's guess when it is confident
+    /// enough and names a category these rules know, else the default.
+    pub(crate) fn fallback(&self, guess: Option<super::classify::Guess>, trained_on: usize) -> (String, String) {
+        let default = || (self.default.clone(), format!("no rule matched: default {:?}", self.default));
+        let Some(g) = guess.filter(|_| self.classifier.enabled) else { return default() };
+        let said = format!("classifier ({trained_on} validated documents): {} at {:.2}, on the words {}", g.category, g.confidence, g.words.iter().map(|w| format!("{w:?}")).collect::<Vec<_>>().join(", "));
+        if g.confidence >= self.classifier.min_confidence && self.knows(&g.category) {
+            (g.category, format!("no rule matched; {said}"))
+        } else {
+            let (c, why) = default();
+            (c, format!("{why}; {said}, below {:.2}", self.classifier.min_confidence))
         }
-        (self.default.clone(), format!("no rule matched: default {:?}", self.default))
     }
 }
 
@@ -413,7 +475,7 @@ mod tests {
     }
 
     fn decide(r: &CategoryRules, pages: &[&str]) -> (String, String) {
-        r.decide(&Doc::build(&pages_from_text(pages)), None)
+        r.decide(&Doc::build(&pages_from_text(pages)), None).unwrap_or_else(|| r.fallback(None, 0))
     }
 
     #[test]
@@ -497,8 +559,8 @@ mod tests {
     fn issuer_company_rule() {
         let r = CategoryRules::builtin();
         let doc = Doc::build(&pages_from_text(&["FACTURE N° 1"]));
-        assert_eq!(r.decide(&doc, Some("VAT id FR11123456782")).0, "sales_invoice");
-        assert_eq!(r.decide(&doc, None).0, "purchase_invoice");
+        assert_eq!(r.decide(&doc, Some("VAT id FR11123456782")).unwrap().0, "sales_invoice");
+        assert_eq!(r.decide(&doc, None).unwrap().0, "purchase_invoice");
     }
 
     #[test]

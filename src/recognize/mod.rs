@@ -24,6 +24,7 @@
 mod amount;
 mod categorize;
 mod checks;
+pub mod classify;
 mod date;
 mod einvoice;
 mod fields;
@@ -53,7 +54,7 @@ use serde::Serialize;
 
 use crate::capture::{BBox, Page};
 
-pub use categorize::{parse_categories, CategoryRule, CategoryRules, Pages, BUILTIN_CATEGORIES};
+pub use categorize::{parse_categories, CategoryRule, CategoryRules, ClassifierSettings, Pages, BUILTIN_CATEGORIES};
 pub use marks::{parse_marks, Anchor, Direction, Mark, MarkRules, MarkType, Zone, ZonePage, PREDEFINED_FIELDS};
 
 /// One recognized value with where it was found and why it was believed.
@@ -166,6 +167,8 @@ pub struct Recognizer {
     company: CompanyIdentity,
     company_norm: party::Company,
     settings: RecognizeSettings,
+    /// The site's classifier, shared and swapped when retrained.
+    classifier: classify::Slot,
 }
 
 impl Default for Recognizer {
@@ -179,7 +182,23 @@ impl Default for Recognizer {
 impl Recognizer {
     pub fn new(categories: CategoryRules, marks: MarkRules, company: CompanyIdentity, settings: RecognizeSettings) -> Recognizer {
         let company_norm = party::Company::new(&company);
-        Recognizer { categories, marks, company, company_norm, settings }
+        Recognizer { categories, marks, company, company_norm, settings, classifier: classify::slot() }
+    }
+
+    /// Consult this (shared) classifier when no category rule matches.
+    pub fn with_classifier(mut self, slot: classify::Slot) -> Recognizer {
+        self.classifier = slot;
+        self
+    }
+
+    /// The rules' category, else the classifier's (see `classify`).
+    fn category_of(&self, doc: &layout::Doc, pages: &[Page], issuer_is_company: Option<&str>) -> (String, String) {
+        if let Some(decided) = self.categories.decide(doc, issuer_is_company) {
+            return decided;
+        }
+        let model = if self.categories.classifier.enabled { classify::current(&self.classifier) } else { None };
+        let guess = model.as_ref().and_then(|m| m.guess(&classify::words_of(pages)));
+        self.categories.fallback(guess, model.map_or(0, |m| m.trained_on))
     }
 
     pub fn settings(&self) -> &RecognizeSettings {
@@ -202,7 +221,7 @@ impl Recognizer {
     pub fn categorize(&self, pages: &[Page]) -> (String, String) {
         let doc = layout::Doc::build(pages);
         let parties = party::analyze(&doc, &self.company_norm);
-        self.categories.decide(&doc, parties.issuer_is_company.as_deref())
+        self.category_of(&doc, pages, parties.issuer_is_company.as_deref())
     }
 
     /// Categorize the document, read its fields and run the controls.
@@ -212,7 +231,7 @@ impl Recognizer {
         let tol = self.settings.amount_tolerance;
         let doc = layout::Doc::build(pages);
         let parties = party::analyze(&doc, &self.company_norm);
-        let (mut category, mut category_reason) = self.categories.decide(&doc, parties.issuer_is_company.as_deref());
+        let (mut category, mut category_reason) = self.category_of(&doc, pages, parties.issuer_is_company.as_deref());
         let mut fields = self.party_fields(&category, &parties, pages);
 
         let supplier = SupplierKeys::new(&doc, &parties, fields.get("supplier_name"));

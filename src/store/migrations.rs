@@ -322,4 +322,17 @@ CREATE TABLE match_lines (
 );
 "#,
 },
+Migration {
+    version: 5,
+    name: "document words for the classifier",
+    sql: r#"
+-- The words a document was classified on (folded, alphabetic, each once,
+-- space-separated): what the classifier learns from once people validated
+-- the document's category.
+CREATE TABLE document_words (
+    document_id BIGINT PRIMARY KEY,
+    words       VARCHAR NOT NULL
+);
+"#,
+},
 ];

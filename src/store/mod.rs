@@ -10,6 +10,7 @@ mod handle;
 mod overnight;
 pub mod replay;
 pub mod review;
+mod training;
 mod verify;
 pub mod migrations;
 
@@ -123,6 +124,8 @@ pub struct DocumentRecord {
     /// are tried again against it.
     pub rematch: Option<bank::Books>,
     pub events: Vec<EventRecord>,
+    /// The words it was classified on (`recognize::classify::words_of`).
+    pub words: Vec<String>,
 }
 
 /// Everything learnt about one claimed file, committed at once.
@@ -420,6 +423,9 @@ fn insert_document(tx: &duckdb::Transaction<'_>, source_id: i64, company: &str, 
     for e in &d.events {
         tx.prepare_cached("INSERT INTO events (happened_at, actor, source_id, document_id, entry_id, kind, detail) VALUES (CAST(? AS TIMESTAMP), ?, ?, ?, ?, ?, ?)")?
         .execute(params![now, actor, source_id, document_id, None::<i64>, e.kind, e.detail.to_string()])?;
+    }
+    if !d.words.is_empty() {
+        tx.prepare_cached("INSERT INTO document_words VALUES (?, ?)")?.execute(params![document_id, d.words.join(" ")])?;
     }
     let mut posted = None;
     if let Some(er) = &d.entry {
