@@ -21,7 +21,7 @@ static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?i)\b([0-9]{{1,2}})(?:er|st|nd|rd|th)?\.?[\s-]*(?:(?:de|of)\s+)?((?i-u:{MONTHS}))\b\.?[\s,-]*([0-9]{{4}}|[0-9]{{2}}\b)")).expect("day month")
 });
 static MONTH_DAY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"(?i)\b((?i-u:{MONTHS}))\b\.?\s+([0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+([0-9]{{4}})\b")).expect("month day"));
+    LazyLock::new(|| Regex::new(&format!(r"(?i)\b((?i-u:{MONTHS}))\b\.?\s+([0-9]{{1,2}})(?:st|nd|rd|th)?(?:\s*,\s*|\s+)([0-9]{{4}})\b")).expect("month day"));
 
 /// How to read an ambiguous numeric date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -59,6 +59,11 @@ pub(crate) fn right_of(doc: &Doc, at: At) -> Vec<(At, &Item)> {
         // Another field's label ends the search; a title word or a block
         // heading inside a sentence does not ("Montant TTC de votre facture 124,56").
         if let Some((kind, _)) = it.label() {
+            // "Invoice No : # BLR_…": the label's own sign said again.
+            let again = label.label().is_some_and(|(k, _)| k == kind) && it.text.trim_matches(|c: char| !c.is_alphanumeric()).chars().count() <= 2;
+            if again {
+                continue;
+            }
             if !matches!(kind, LabelKind::Currency | LabelKind::Title | LabelKind::Buyer | LabelKind::Seller | LabelKind::VatTableHeader) {
                 break;
             }

@@ -45,6 +45,7 @@ Net 0.85: subtotal; sub total; sub-total
 Net 0.5: net
 Net 1.0: nettobetrag; summe netto; nettosumme; gesamt netto; gesamtbetrag netto; rechnungsbetrag netto; netto gesamt; total netto; summe (netto); warenwert netto; nettowert; betrag netto; netto summe
 Net 0.85: zwischensumme
+Net 1.0: total ohne mwst; summe ohne mwst; gesamt ohne mwst; betrag ohne mwst; gesamtbetrag ohne mwst; total ohne ust; summe ohne ust; gesamtbetrag exkl mwst; summe exkl mwst; total exkl mwst; total hors tva ht
 Net 1.0: endpreis netto; gesamtpreis netto; zwischensumme netto; summe positionen netto; total hors taxes ht; montant net ht; total net hors taxes
 Net 0.6: netto
 Vat 0.8: tva; t v a
@@ -94,7 +95,7 @@ Iban 1.0: iban
 Bic 1.0: bic; swift; bic swift; swift bic
 Buyer 1.0: client; facture a; facturer a; facture pour; adresse de facturation; adresse facturation; destinataire; acheteur; bill to; billed to; billing address; invoice to; invoiced to; customer; sold to; buyer; rechnungsempfanger; rechnungsempfaenger; kunde; rechnungsadresse; leistungsempfanger; vos identifiants; votre identifiant; your details; rechnung an; rechnungsanschrift; auftraggeber; invoice address; bill to address; billing to; client details; customer details; adresse client; coordonnees client; facture adressee a; factures a; facturer au nom de
 Buyer 0.8: livraison; adresse de livraison; livre a; ship to; shipped to; deliver to; delivery address; lieferadresse; lieferanschrift
-Seller 1.0: fournisseur; vendeur; emetteur; prestataire; seller; supplier; vendor; lieferant; verkaufer; rechnungssteller; auftragnehmer
+Seller 1.0: fournisseur; vendeur; emetteur; prestataire; seller; supplier; vendor; sold by; service provider; issued by; billed by; rechnungsaussteller; lieferant; verkaufer; rechnungssteller; auftragnehmer
 VatTableHeader 1.0: taux; taux tva; taux de tva; tva %; base; base ht; base tva; base hors taxes; assiette; rate; vat rate; tax rate; vat %; rate %; taxable amount; vat base; steuersatz; mwst satz; ust satz; mwst %; satz; bemessungsgrundlage; basis; code tva; tva taux; detail tva; recapitulatif tva; vat summary; vat breakdown; mwst aufstellung
 Other 1.0: total page; sous total page; report; a reporter; reporte; ubertrag; uebertrag; carried forward; brought forward; zwischensumme seite
 Other 1.0: montant deja paye; deja paye; acompte; acompte verse; remise; escompte; discount; rabatt; skonto; amount paid; paid; payments; anzahlung; bereits bezahlt; bereits gezahlt; frais de port; port; shipping; versandkosten; versand
@@ -112,6 +113,7 @@ Other 1.0: tel; telephone; phone; fax; mobile; portable; email; e mail; mail; we
 Other 1.0: no de compte; kontonummer; konto; compte; blz; bankleitzahl; banque; bank
 Other 1.0: date de livraison; delivery date; lieferdatum; leistungsdatum; date de commande; order date; bestelldatum; date de debut; date de fin; periode; period; zeitraum; leistungszeitraum; date d expedition; shipping date; versanddatum; date de prestation; service date; date of supply; date de debut de prestation; date de fin de prestation; livraison le; date de validite; valable jusqu au; valid until; gultig bis; date d impression; printed on; druckdatum
 Other 1.0: conditions de paiement; payment terms; zahlungsbedingungen; mode de paiement; moyen de paiement; payment method; zahlungsart; reglement; payment; zahlung
+Other 1.0: ohne mwst; ohne ust; exkl mwst; exkl ust; excl vat; excluding vat; excl tax; hors tva; hors taxes; hors taxe; before tax; without vat; vor steuern
 Other 1.0: capital; au capital de; tva non applicable; tva acquittee; vat exempt; reverse charge; autoliquidation
 "#;
 
@@ -240,5 +242,9 @@ mod tests {
         assert_eq!(kinds("Beleg-Nr."), [InvoiceNumber]);
         assert_eq!(kinds("Sous-total"), [Net]);
         assert_eq!(kinds("Montant déjà payé"), [Other]);
+        // A column "price excluding VAT" is not the VAT.
+        assert_eq!(kinds("Ohne MwSt."), [Other]);
+        assert_eq!(kinds("Total ohne MwSt."), [Net]);
+        assert_eq!(kinds("Sold By :"), [Seller]);
     }
 }

@@ -532,7 +532,13 @@ fn address_like(tokens: &[String], raw: &str) -> bool {
     if raw.contains('@') || raw.contains("www.") || raw.contains("http") {
         return true;
     }
-    if tokens.iter().any(|t| STREET.contains(&t.as_str()) || t.ends_with("strasse") || BOILER.contains(&t.as_str())) {
+    if tokens.iter().any(|t| STREET.contains(&t.as_str()) || t.ends_with("strasse")) {
+        return true;
+    }
+    // "Tel. 01…", "Web: …", "Page 1/2" start with the word; inside a name
+    // ("Amazon Web Services") it is a word of the name.
+    let boiler = |t: &String| BOILER.contains(&t.as_str());
+    if tokens.first().is_some_and(boiler) || tokens.windows(2).any(|w| boiler(&w[1]) && !w[0].chars().all(char::is_alphabetic)) || tokens.last().is_some_and(|t| boiler(t) && tokens.len() <= 2) {
         return true;
     }
     // A postal code: 4–5 digits as a token.
@@ -726,8 +732,17 @@ fn supplier_name(doc: &Doc, blocks: &[Block], company: &Company, anchor: Option<
             continue;
         }
         let at = At { pi, li, ii };
-        let beside = right_of(doc, at).into_iter().next().filter(|(_, i)| matches!(i.kind, ItemKind::Word));
-        let found = beside.or_else(|| below(doc, at, |i| matches!(i.kind, ItemKind::Word)));
+        let word = |i: &Item| matches!(i.kind, ItemKind::Word);
+        let beside = right_of(doc, at).into_iter().next().filter(|(_, i)| word(i));
+        let mut found = beside.or_else(|| below(doc, at, word));
+        // A remark under the heading ("(Not to be used for payment
+        // remittance)") is skipped: the name is under it.
+        for _ in 0..2 {
+            match found {
+                Some((v, vi)) if doc.pages[v.pi].lines[v.li].phrases[vi.phrase].raw.trim_start().starts_with('(') => found = below(doc, v, word),
+                _ => break,
+            }
+        }
         if let Some((v, vi)) = found {
             let line = &doc.pages[v.pi].lines[v.li];
             let ph = &line.phrases[vi.phrase];
@@ -820,7 +835,7 @@ fn address_follows(page: &super::layout::PageView, li: usize, x0: f64) -> bool {
 /// value, not a heading.)
 fn name_ok(value: &str) -> bool {
     let v = value.trim();
-    if v.contains(':') {
+    if v.contains(':') || v.starts_with('(') {
         return false;
     }
     let letters = v.chars().filter(|c| c.is_alphabetic()).count();

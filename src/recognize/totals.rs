@@ -36,6 +36,8 @@ pub(crate) struct AmountCand {
     pub derived: bool,
     /// Capture confidence of the value's words (OCR); 1 for digital text.
     pub ocr: f32,
+    /// Found under its label (a column), not beside it.
+    pub under: bool,
 }
 
 /// A value fixed in advance (a supplier mark), not to be second-guessed.
@@ -77,14 +79,14 @@ pub(crate) fn recognize(doc: &Doc, tol: Decimal, extras: Decimal, fixed: &Fixed)
         let first = &set[0];
         let page = doc.pages[first.pi].number;
         let bbox = set_bbox(doc, set);
-        nets.push(AmountCand { value: b, at: None, page, bbox, source: "derived:vat_breakdown".into(), score: 0.55, derived: true, ocr: 1.0 });
-        vats.push(AmountCand { value: a, at: None, page, bbox, source: "derived:vat_breakdown".into(), score: 0.55, derived: true, ocr: 1.0 });
+        nets.push(AmountCand { value: b, at: None, page, bbox, source: "derived:vat_breakdown".into(), score: 0.55, derived: true, ocr: 1.0, under: false });
+        vats.push(AmountCand { value: a, at: None, page, bbox, source: "derived:vat_breakdown".into(), score: 0.55, derived: true, ocr: 1.0, under: false });
     }
     for (list, f) in [(&mut nets, &fixed.net), (&mut vats, &fixed.vat), (&mut grosses, &fixed.gross)] {
         if let Some(f) = f {
             if let Some(v) = f.value.parse::<Decimal>().ok() {
                 list.clear();
-                list.push(AmountCand { value: v, at: None, page: f.page, bbox: f.bbox, source: f.source.clone(), score: 3.0, derived: false, ocr: 1.0 });
+                list.push(AmountCand { value: v, at: None, page: f.page, bbox: f.bbox, source: f.source.clone(), score: 3.0, derived: false, ocr: 1.0, under: false });
             }
         }
     }
@@ -226,7 +228,7 @@ fn candidates(doc: &Doc, row_lines: &[(usize, usize)]) -> (Vec<AmountCand>, Vec<
             score *= 0.55;
         }
         let c =
-            AmountCand { value: a.value, at: Some(vat_at), page: page.number, bbox: it.bbox, source: label_source(label), score, derived: false, ocr: it.conf };
+            AmountCand { value: a.value, at: Some(vat_at), page: page.number, bbox: it.bbox, source: label_source(label), score, derived: false, ocr: it.conf, under: rel != Rel::Right };
         let list = match kind {
             LabelKind::Net => &mut nets,
             LabelKind::Vat => &mut vats,
@@ -262,6 +264,7 @@ fn candidates(doc: &Doc, row_lines: &[(usize, usize)]) -> (Vec<AmountCand>, Vec<
                     score,
                     derived: false,
                     ocr: it.conf,
+                    under: false,
                 };
                 let list = match kind {
                     LabelKind::Net => &mut nets,
@@ -304,7 +307,7 @@ fn vat_lines_sum(doc: &Doc) -> Option<AmountCand> {
                 let sum: Decimal = run.iter().map(|r| r.1).sum();
                 let bbox = run.iter().skip(1).fold(run[0].2, |b, r| b.union(&r.2));
                 *best =
-                    Some(AmountCand { value: sum, at: None, page: p.number, bbox, source: "derived:vat_lines".into(), score: 0.6, derived: true, ocr: 1.0 });
+                    Some(AmountCand { value: sum, at: None, page: p.number, bbox, source: "derived:vat_lines".into(), score: 0.6, derived: true, ocr: 1.0, under: false });
             }
             run.clear();
         };
@@ -354,6 +357,7 @@ fn zero_vat(doc: &Doc) -> Option<AmountCand> {
                         score: 0.7,
                         derived: false,
                         ocr: 1.0,
+                        under: false,
                     });
                 }
             }
@@ -485,7 +489,10 @@ fn choose<'a>(
                         let n = g.value - v.value - extras;
                         if plausible(n, v.value, tol) && g.value.abs() > v.value.abs() {
                             consistent = fits_rate(n, v.value, tol, rates);
-                            s += if consistent { 1.0 } else { -0.6 };
+                            // A "VAT" that implies no real rate (a column
+                            // headed "MwSt." listing prices) is worse than
+                            // no VAT: the net would be derived from it.
+                            s += if consistent || !v.under || v.value.is_zero() { if consistent { 1.0 } else { -0.6 } } else { -0.6 - v.score - 1.2 * bv };
                         } else {
                             s -= 1.0;
                         }

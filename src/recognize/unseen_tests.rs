@@ -166,3 +166,65 @@ fn an_iban_whose_first_group_stands_apart() {
     let r = Recognizer::default().recognize(&[page]);
     assert_eq!(r.value("iban"), Some("FR7618206788020009403871285"));
 }
+
+/// Real invoices of public projects (invoice2data's test PDFs): an invoice
+/// number after a "#", a date "August 3 , 2014", the supplier's name under
+/// a "Service Provider:" heading and a remark in parentheses, a name with
+/// "Web" in it.
+#[test]
+fn web_shop_and_cloud_invoices() {
+    let text = "\
+                                                      Retail Invoices/Bill
+                                                               Invoice No : # BLR_WFLD20151000982590
+Sold By : WS Retail Services Pvt. Ltd.,
+Order ID: OD304175096047380001            Billing Address
+Invoice Date: 20-10-2015                  Anushrut Singh
+                                          Lucknow 226010 Uttar Pradesh
+Product        Qty   Price    Tax(%)    Tax      Total
+Memory cards     1   278.61   14.50%    40.39    319.00
+                                            Grand Total     319.00";
+    let r = rec(&[text]);
+    assert_eq!(v(&r, "invoice_number"), Some("BLR_WFLD20151000982590"));
+    assert_eq!(v(&r, "supplier_name"), Some("WS Retail Services Pvt. Ltd."));
+    assert_eq!(v(&r, "gross_total"), Some("319.00"));
+
+    let text = "\
+                                          Amazon Web Services Invoice
+Account number:                           Invoice Summary
+296664039561                              Invoice Number:          42183017
+                                          Invoice Date:            August 3 , 2014
+Bill to Address:
+ATTN: iViveLabs Limited                   TOTAL AMOUNT DUE ON August 3 , 2014     $4.11
+
+ Total for this invoice                                                           $4.11
+
+* May include estimated US sales tax                     Service Provider:
+** This is not a VAT invoice                             (Not to be used for payment remittance)
+                                                         Amazon Web Services, Inc.
+                                                         410 Terry Ave North";
+    let r = rec(&[text]);
+    assert_eq!(v(&r, "invoice_number"), Some("42183017"));
+    assert_eq!(v(&r, "invoice_date"), Some("2014-08-03"));
+    assert_eq!(v(&r, "gross_total"), Some("4.11"));
+    assert_eq!(v(&r, "supplier_name"), Some("Amazon Web Services, Inc."));
+}
+
+/// Prices in a column headed "Ohne MwSt." (without VAT) are not the VAT:
+/// with only a total printed, no VAT is invented and no net derived from it.
+#[test]
+fn a_column_headed_without_vat_is_not_the_vat() {
+    let text = "\
+Rechnung                                                         Seite 1
+Rechnungsnr.        30064443                              Kundennr.     47774
+Rechnungsdatum      7. Mai 2014
+   Pos.   Menge   Beschreibung                      VK-Preis     Zeilenbetrag
+                                                       Ohne      Ohne MwSt.
+                                                      MwSt.
+     1        1   Small Business Exchange               3,89           3,89
+     2        1   Small Business Exchange               5,39           5,39
+                                                 Total EUR             9,28";
+    let r = rec(&[text]);
+    assert_eq!(v(&r, "gross_total"), Some("9.28"));
+    assert_eq!(v(&r, "vat_total"), None, "{:?}", r.fields.get("vat_total"));
+    assert_eq!(v(&r, "net_total"), None);
+}
