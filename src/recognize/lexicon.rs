@@ -105,6 +105,7 @@ Other 1.0: prix unitaire; prix unitaire ht; unit price; pu ht; pu; einzelpreis; 
 Other 1.0: no client; client no; no de client; numero client; numero de client; code client; ref client; reference client; customer no; customer number; customer id; customer ref; customer reference; account no; account number; kundennummer; kunden no; kundennr; kunde no; ihre kundennummer
 Other 1.0: service client; customer service; kundenservice; customer care; relation client
 Other 1.0: no commande; no de commande; bon de commande; commande no; votre commande; order no; order number; po number; po no; purchase order; your order; bestellnummer; bestell no; bestellung; auftragsnummer; auftrag no; auftrag; ihre bestellung; order; commande
+Other 1.0: avoir sur facture; sur facture; sur la facture; relatif a la facture; concernant la facture; annule la facture; credit note for invoice; for invoice; against invoice; relating to invoice; zu rechnung; zur rechnung; bezug rechnung; bezogen auf rechnung; korrektur zu rechnung; gutschrift zu rechnung
 Other 1.0: lieferschein; lieferscheinnummer; no bon de livraison; bon de livraison; delivery note; no de facture associee; facture associee; date de facture associee; facture d origine; original invoice; ursprungsrechnung
 Other 1.0: contrat no; no contrat; no de contrat; contract no; vertragsnummer; vertrags no; mandat no; police no; no de police; policy no
 Other 1.0: tax no; tax number; company no; company number; registration no; reg no; registered no; steuer no; st no; steuernummer; handelsregister; hrb; hra

@@ -542,7 +542,30 @@ fn address_like(tokens: &[String], raw: &str) -> bool {
         return true;
     }
     // A postal code: 4–5 digits as a token.
-    tokens.iter().any(|t| (4..=5).contains(&t.len()) && t.chars().all(|c| c.is_ascii_digit()))
+    if tokens.iter().any(|t| (4..=5).contains(&t.len()) && t.chars().all(|c| c.is_ascii_digit())) {
+        return true;
+    }
+    // A street and its house number ("Am Markt 3", "Industriestr. 45",
+    // "Gewerbepark Süd 7b"): a short phrase ending in a small number.
+    let house_number = |t: &String| {
+        let digits = t.chars().take_while(char::is_ascii_digit).count();
+        (1..=4).contains(&digits) && t.len() - digits <= 1
+    };
+    (2..=4).contains(&tokens.len()) && tokens.last().is_some_and(house_number) && !tokens[..tokens.len() - 1].iter().any(|t| t.chars().any(|c| c.is_ascii_digit()))
+}
+
+/// Words of table headings, amounts notes and registry mentions: a phrase
+/// made only of them ("Désignation", "Artikel / Leistung"), or naming a
+/// registry or a currency ("Code APE 24.83B", "Montants exprimés en EUR"),
+/// is not a name.
+fn not_a_name(tokens: &[String]) -> bool {
+    const HEADINGS: [&str; 34] = [
+        "description", "designation", "libelle", "article", "articles", "artikel", "leistung", "leistungen", "bezeichnung", "beschreibung", "item", "items",
+        "produit", "product", "produkt", "menge", "qty", "anz", "montant", "amount", "betrag", "prix", "price", "preis", "total", "quantite", "quantity",
+        "unit", "einheit", "pos", "position", "details", "service", "services",
+    ];
+    const MENTIONS: [&str; 16] = ["ape", "naf", "rcs", "hrb", "hra", "siret", "siren", "eur", "euro", "euros", "gbp", "usd", "chf", "montants", "amounts", "betrage"];
+    (!tokens.is_empty() && tokens.iter().all(|t| HEADINGS.contains(&t.as_str()) || t.len() <= 2)) || tokens.iter().any(|t| MENTIONS.contains(&t.as_str()))
 }
 
 fn is_legal_form(word: &str) -> bool {
@@ -552,7 +575,14 @@ fn is_legal_form(word: &str) -> bool {
 
 /// Whether a name ends with (or contains) a legal form.
 fn has_legal_form(name: &str) -> bool {
-    name.split(' ').skip(1).any(is_legal_form)
+    name.split(' ').skip(1).any(is_legal_form) || leading_legal_form(name)
+}
+
+/// A French-style name led by its form: "SARL Comptoir du Port", "SAS
+/// Garage des Alpes" (not "SAS au capital de …": a name word is capitalised).
+fn leading_legal_form(name: &str) -> bool {
+    let mut words = name.split(' ').filter(|w| !w.is_empty());
+    words.next().is_some_and(is_legal_form) && words.next().is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase) && !is_legal_form(w))
 }
 
 /// The part of a phrase up to and including its legal form, when one is
@@ -578,6 +608,9 @@ fn cut_after_legal_form(raw: &str) -> (String, bool) {
         }
         let head = words[..=end].join(" ");
         return (head.trim_end_matches([',', '-', ' ', '·']).to_string(), true);
+    }
+    if leading_legal_form(raw) {
+        return (first_segment(raw).trim_end_matches([',', '-', ' ', '·']).to_string(), true);
     }
     (raw.to_string(), false)
 }
@@ -649,7 +682,22 @@ fn supplier_name(doc: &Doc, blocks: &[Block], company: &Company, anchor: Option<
                 // au Barreau de Paris", "ACME SAS · RCS …".
                 let footer = ph.bbox.y0 >= page.height * 0.85;
                 let text = if footer { first_segment(&ph.raw) } else { ph.raw.as_str() };
-                let (value, legal) = cut_after_legal_form(text);
+                let (mut value, mut legal) = cut_after_legal_form(text);
+                // A line of an items table (it holds prices) names an article.
+                if line.items.iter().any(|it| it.amount().is_some_and(|a| a.decimals)) {
+                    continue;
+                }
+                // A long name wrapped before its form ("Riverside Logistics" / "Ltd").
+                if is_legal_form(&value) {
+                    let above = li.checked_sub(1).map(|l| &page.lines[l]).filter(|l| ph.bbox.y0 - l.bbox.y1 <= 1.2 * page.unit);
+                    match above.and_then(|l| l.phrases.iter().find(|o| (o.bbox.x0 - ph.bbox.x0).abs() <= 2.0 * page.unit)) {
+                        Some(o) => {
+                            value = format!("{} {}", o.raw.trim(), value.trim());
+                            legal = true;
+                        }
+                        None => continue,
+                    }
+                }
                 let head_x1 = if value.len() < ph.raw.len() { ph.span_bbox(0, value.len(), false).x1 } else { ph.bbox.x1 };
                 let top_zone = ph.bbox.y0 <= page.height * 0.4;
                 if !top_zone && !legal && !footer {
@@ -844,7 +892,7 @@ fn name_ok(value: &str) -> bool {
         return false;
     }
     let tokens = phrase_tokens(&fold(v));
-    !address_like(&tokens, v)
+    !address_like(&tokens, v) && !not_a_name(&tokens)
 }
 
 #[cfg(test)]
