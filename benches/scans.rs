@@ -101,6 +101,8 @@ fn main() {
                 let v = &got["documents"][0]["fields"][field]["value"];
                 if same(field, v, want) {
                     *right.entry((kind, field)).or_default() += 1;
+                } else if std::env::var_os("PL_MISSES").is_some() {
+                    eprintln!("miss {kind} {} {field}: want {want}, got {v}", f.file_name().unwrap_or_default().to_string_lossy());
                 }
             }
         }
@@ -133,7 +135,12 @@ fn main() {
                         continue;
                     }
                     bulk_total += 1;
-                    bulk_right += gd.is_some_and(|d| same(field, &d["fields"][field]["value"], want)) as usize;
+                    let ok = gd.is_some_and(|d| same(field, &d["fields"][field]["value"], want));
+                    bulk_right += ok as usize;
+                    if !ok && std::env::var_os("PL_MISSES").is_some() {
+                        let got = gd.map(|d| d["fields"][field]["value"].clone()).unwrap_or(Value::Null);
+                        eprintln!("miss bulk {} {:?} {field}: want {want}, got {got}", f.file_name().unwrap_or_default().to_string_lossy(), td["pages"]);
+                    }
                 }
             }
         }

@@ -179,3 +179,24 @@ fn check_locates_a_bad_ocr_setting_in_the_pipeline() {
     let text = stdout(&out);
     assert!(text.contains(&format!("purchase-invoices.yaml:{line}:")) && text.contains("between 70 and 600"), "{text}");
 }
+
+#[test]
+fn check_names_marks_that_found_nothing_in_recent_documents() {
+    let site = Site::new(1500, 0);
+    let marks = site.path("rules/marks.yaml");
+    let mut text = std::fs::read_to_string(&marks).unwrap();
+    text.push_str(
+        "  - name: contract_number\n    label: \"Contract\"\n    type: alphanumeric\n    anchor: {label: 'n° de contrat', direction: right}\n  - name: dossier_number\n    label: \"File\"\n    type: alphanumeric\n    anchor: {label: 'n° de dossier client', direction: right}\n",
+    );
+    std::fs::write(&marks, text).unwrap();
+    // A new site has processed nothing: nothing to say about marks.
+    let fresh = stdout(&site.cli(&["check", "--config", site.config.to_str().unwrap()]));
+    assert!(!fresh.contains("warning"), "{fresh}");
+
+    site.ok(&["process", concat!(env!("CARGO_MANIFEST_DIR"), "/samples/invoices/inv-0002-utility-fr.pdf")]);
+    let out = site.cli(&["check", "--config", site.config.to_str().unwrap()]);
+    assert!(out.status.success(), "idle marks are warnings, not errors");
+    let text = stdout(&out);
+    assert!(text.contains("mark `dossier_number`") && text.contains("found nothing in the 1 document(s) of the last 30 days") && text.contains("\"n° de dossier client\""), "{text}");
+    assert!(!text.contains("mark `contract_number`"), "it found the contract number: {text}");
+}

@@ -69,6 +69,10 @@ pub enum Request {
         code: String,
     },
     Review(review::ReviewRequest),
+    /// Which marks gave values in the last `days` days, per pipeline (for `check`).
+    MarkUse {
+        days: u32,
+    },
     /// The classifier's training examples, as JSON (for `replay`).
     TrainingExamples,
     /// Retrain the fallback classifier now.
@@ -129,6 +133,7 @@ fn run(store: &mut Store, site: &Site, req: &Request, actor: &str) -> anyhow::Re
             }
             Ok(reply)
         }
+        Request::MarkUse { days } => Ok(Reply::ok(serde_json::to_string(&store.recent_mark_use(*days)?)?)),
         Request::TrainingExamples => Ok(Reply::ok(serde_json::to_string(&store.training_examples()?)?)),
         Request::Retrain { json } => {
             let v = retrain::retrain(store, site)?;

@@ -41,6 +41,9 @@ pub fn check(config: &Path) -> ExitCode {
                 if site.inboxes.len() == 1 { "" } else { "es" },
                 site.inboxes.iter().map(|i| i.pipeline.name.as_str()).collect::<std::collections::BTreeSet<_>>().into_iter().collect::<Vec<_>>().join(", ")
             );
+            for w in idle_marks(config, &site) {
+                println!("warning: {w}");
+            }
             ExitCode::SUCCESS
         }
         Err(issues) => {
@@ -51,6 +54,43 @@ pub fn check(config: &Path) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Days of documents `check` looks back over for marks that found nothing.
+const RECENT_DAYS: u32 = 30;
+
+/// Active marks that gave no value on any document of the last days: an
+/// anchor label that is never printed, or a zone in the wrong place. Only
+/// when the site has processed documents (a new site has nothing to say).
+fn idle_marks(config: &Path, site: &Site) -> Vec<String> {
+    if !site.database.exists() {
+        return Vec::new();
+    }
+    let used: Vec<crate::store::replay::MarkUse> = match admin::ask(config, crate::admin::Request::MarkUse { days: RECENT_DAYS }) {
+        Ok(r) if r.code == 0 => serde_json::from_str(&r.out).unwrap_or_default(),
+        _ => return Vec::new(),
+    };
+    let mut out = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for inbox in &site.inboxes {
+        let p = &inbox.pipeline;
+        let (Some(r), Some(u)) = (&p.recognizer, used.iter().find(|u| u.pipeline == p.name)) else { continue };
+        // A supplier's own mark is idle only if that supplier sent something: not known here.
+        for m in r.mark_rules().marks.iter().filter(|m| m.supplier.is_none() && (m.active || !m.active_for.is_empty())) {
+            if !u.marks.contains(&m.name) && seen.insert((p.name.clone(), m.name.clone())) {
+                let place = match (&m.anchor, &m.zone) {
+                    (Some(a), _) => format!("its anchor label {:?} was not found", a.text),
+                    (None, Some(_)) => "its zone held no value".to_string(),
+                    _ => "it found no value".to_string(),
+                };
+                out.push(format!(
+                    "mark `{}` (pipeline {}) found nothing in the {} document(s) of the last {RECENT_DAYS} days: {place}; check the label's spelling or the zone",
+                    m.name, p.name, u.documents
+                ));
+            }
+        }
+    }
+    out
 }
 
 pub fn init_logging(l: &Logging) {

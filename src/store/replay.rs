@@ -78,3 +78,40 @@ impl Store {
         Ok(docs)
     }
 }
+
+/// Which marks gave a value, per pipeline, on the documents of the last
+/// `days` days: `check` names the active marks that found nothing.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MarkUse {
+    pub pipeline: String,
+    pub documents: usize,
+    /// Mark names seen as a field's source (`mark:NAME`).
+    pub marks: Vec<String>,
+}
+
+impl Store {
+    pub fn recent_mark_use(&self, days: u32) -> Result<Vec<MarkUse>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT d.pipeline, count(*) FROM documents d
+             WHERE d.created_at >= now()::TIMESTAMP - to_days(CAST(? AS INTEGER)) AND d.state <> 'split'
+             GROUP BY d.pipeline ORDER BY d.pipeline",
+        )?;
+        let rows = stmt.query_map(params![days as i32], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (pipeline, documents) = row?;
+            out.push(MarkUse { pipeline, documents: documents as usize, marks: Vec::new() });
+        }
+        let mut names = self.conn.prepare(
+            "SELECT DISTINCT d.pipeline, substr(f.source, 6) FROM documents d JOIN fields f ON f.document_id = d.id
+             WHERE d.created_at >= now()::TIMESTAMP - to_days(CAST(? AS INTEGER)) AND d.state <> 'split' AND f.source LIKE 'mark:%'",
+        )?;
+        for row in names.query_map(params![days as i32], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+            let (pipeline, name) = row?;
+            if let Some(u) = out.iter_mut().find(|u| u.pipeline == pipeline) {
+                u.marks.push(name);
+            }
+        }
+        Ok(out)
+    }
+}
