@@ -9,7 +9,7 @@ use serde::Deserialize;
 use crate::config::{Issue, YamlDoc};
 
 use super::layout::Doc;
-use super::text::{fold, word_tokens};
+use super::text::{edits, fold, word_tokens};
 
 /// The categories every site knows; a rules file may declare more.
 pub const BUILTIN_CATEGORIES: [&str; 6] = ["purchase_invoice", "sales_invoice", "credit_note", "bank_statement", "receipt", "other"];
@@ -189,21 +189,6 @@ impl Keyword {
     }
 }
 
-/// Levenshtein distance over characters.
-fn edits(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for j in 0..b.len() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != b[j])).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
-}
 
 impl Default for CategoryRules {
     fn default() -> Self {

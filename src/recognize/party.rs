@@ -16,7 +16,7 @@ use super::fields::{below, right_of, At};
 use super::ids::{fr_vat_of_siren, siren_of, IdKind};
 use super::layout::{Doc, Item, ItemKind, Phrase};
 use super::lexicon::LabelKind;
-use super::text::{fold, phrase_tokens};
+use super::text::{edits, fold, phrase_tokens};
 use super::{CompanyIdentity, Field};
 
 /// A region of a page holding the buyer's details.
@@ -822,6 +822,7 @@ fn supplier_name(doc: &Doc, blocks: &[Block], company: &Company, anchor: Option<
         c.score += b;
     }
     cands.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.at.cmp(&b.at)));
+    prefer_agreed_spelling(doc, &mut cands);
     let issuer_company = company_seen.filter(|(s, _)| cands.first().is_none_or(|c| *s > c.score)).map(|(_, n)| n);
     let Some(best) = cands.first() else { return (None, issuer_company) };
     let best_key = name_core(&fold(&best.value));
@@ -835,6 +836,31 @@ fn supplier_name(doc: &Doc, blocks: &[Block], company: &Company, anchor: Option<
     };
     let field = Field { value: best.value.trim().to_string(), page: doc.pages[best.at.0].number, bbox: best.bbox, source: best.source.to_string(), confidence };
     (Some(field), issuer_company)
+}
+
+/// OCR misreads a letter in one copy of a name printed several times
+/// ("Holel Am Stadtpark …" once, "Hotel Am Stadtpark …" twice): the best
+/// candidate takes the spelling most copies agree on, else the one read
+/// with the most confidence.
+fn prefer_agreed_spelling(doc: &Doc, cands: &mut [NameCand]) {
+    let Some(best) = cands.first() else { return };
+    let key = fold(&best.value);
+    let limit = (key.chars().count() / 12).max(1);
+    let variants: Vec<usize> = (0..cands.len()).filter(|&i| edits(&fold(&cands[i].value), &key) <= limit).collect();
+    if variants.len() < 2 {
+        return;
+    }
+    let copies = |i: usize| variants.iter().filter(|&&j| fold(&cands[j].value) == fold(&cands[i].value)).count();
+    let conf = |i: usize| {
+        let (pi, li, k) = cands[i].at;
+        doc.pages[pi].lines[li].phrases[k].words.iter().map(|w| w.conf).fold(1.0f32, f32::min)
+    };
+    let pick = variants.iter().copied().max_by(|&a, &b| copies(a).cmp(&copies(b)).then(conf(a).total_cmp(&conf(b))).then(b.cmp(&a))).unwrap_or(0);
+    if pick != 0 {
+        let (value, at, bbox) = (cands[pick].value.clone(), cands[pick].at, cands[pick].bbox);
+        let first = &mut cands[0];
+        (first.value, first.at, first.bbox) = (value, at, bbox);
+    }
 }
 
 /// The first part of a footer line, before its separators.
