@@ -164,6 +164,7 @@ pub(crate) fn currency_code(s: &str) -> Option<&'static str> {
         "$" | "US$" => "USD",
         "£" => "GBP",
         "¥" => "JPY",
+        "₹" | "Rs" => "INR",
         _ => match t.to_ascii_uppercase().as_str() {
             "EUR" | "EURO" | "EUROS" => "EUR",
             "USD" => "USD",
@@ -178,6 +179,7 @@ pub(crate) fn currency_code(s: &str) -> Option<&'static str> {
             "PLN" => "PLN",
             "CZK" => "CZK",
             "HUF" => "HUF",
+            "INR" => "INR",
             _ => return None,
         },
     })
