@@ -25,8 +25,8 @@ pub(crate) struct Amount {
 
 /// Currency before the number ("EUR 12", "EUR12", "€12") and after it
 /// ("12 EUR", "12EUR", "12 euros").
-const CUR_BEFORE: &str = r"[€$£¥]|\b(?:EUR|USD|GBP|CHF|CAD|AUD|JPY|SEK|NOK|DKK|PLN|CZK|HUF)";
-const CUR_AFTER: &str = r"[€$£¥]|(?:EUR|USD|GBP|CHF|CAD|AUD|JPY|SEK|NOK|DKK|PLN|CZK|HUF)\b|(?i:euros?)\b";
+const CUR_BEFORE: &str = r"[€$£¥]|(?-u:\b)(?:EUR|USD|GBP|CHF|CAD|AUD|JPY|SEK|NOK|DKK|PLN|CZK|HUF)";
+const CUR_AFTER: &str = r"[€$£¥]|(?:EUR|USD|GBP|CHF|CAD|AUD|JPY|SEK|NOK|DKK|PLN|CZK|HUF)(?-u:\b)|(?i-u:euros?)(?-u:\b)";
 
 static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(

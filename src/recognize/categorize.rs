@@ -125,7 +125,7 @@ pub struct CategoryRule {
     none: Vec<Keyword>,
     exact: Vec<Keyword>,
     fuzzy: Vec<Keyword>,
-    regex: Option<Regex>,
+    regex: Option<FoldedRegex>,
     issuer_company: bool,
 }
 
@@ -273,7 +273,7 @@ pub fn parse_categories(doc: &YamlDoc) -> Result<CategoryRules, Vec<Issue>> {
                 Err(e) => {
                     issues.push(doc.issue_at(
                         &at("regex"),
-                        format!("invalid regex: {}; fix the pattern (escape ( ) [ ] . * + ? with a backslash to match them literally)", first_line(&e)),
+                        format!("invalid regex: {e}; fix the pattern (escape ( ) [ ] . * + ? with a backslash to match them literally)"),
                     ));
                     None
                 }
@@ -318,16 +318,19 @@ pub fn parse_categories(doc: &YamlDoc) -> Result<CategoryRules, Vec<Issue>> {
     }
 }
 
-/// The regex crate's message without its ASCII-art pointer.
-pub(crate) fn first_line(e: &regex::Error) -> String {
+/// The regex parser's message without its ASCII-art pointer.
+pub(crate) fn first_line(e: &dyn std::fmt::Display) -> String {
     let s = e.to_string();
     let last = s.lines().filter(|l| !l.trim().is_empty()).last().unwrap_or("").trim();
     last.trim_start_matches("error:").trim().to_string()
 }
 
-/// A pattern matched on folded text: accents folded out of the pattern too,
-/// case-insensitive, `^`/`$` at each text block.
-pub(crate) fn compile_folded(src: &str) -> Result<Regex, regex::Error> {
+/// A pattern matched on folded text: accents and case folded out of the
+/// pattern too (so it matches whatever the case printed), `^`/`$` at each
+/// text block.
+/// Checked now (syntax), compiled at first use: compiling every rule's
+/// pattern at every start cost milliseconds per `extract`.
+pub(crate) fn compile_folded(src: &str) -> Result<FoldedRegex, String> {
     // Folding only touches letters, never regex syntax (\D stays \D: the
     // escape is case-sensitive, so only fold what is not after a backslash).
     let mut pat = String::with_capacity(src.len());
@@ -340,12 +343,30 @@ pub(crate) fn compile_folded(src: &str) -> Result<Regex, regex::Error> {
             pat.push(c);
             escaped = true;
         } else if c.is_ascii() {
-            pat.push(c);
+            pat.push(c.to_ascii_lowercase());
         } else {
             pat.push_str(&fold(&c.to_string()));
         }
     }
-    Regex::new(&format!("(?mi){pat}"))
+    // The text is folded to lower case, so the pattern is too: a Unicode
+    // case-insensitive pattern is slow to compile.
+    let pattern = format!("(?m){pat}");
+    regex_syntax::ParserBuilder::new().build().parse(&pattern).map_err(|e| first_line(&e))?;
+    Ok(FoldedRegex { pattern, compiled: std::sync::OnceLock::new() })
+}
+
+/// A rules file's pattern on folded text, compiled when first used.
+#[derive(Debug, Clone)]
+pub(crate) struct FoldedRegex {
+    pattern: String,
+    compiled: std::sync::OnceLock<Option<Regex>>,
+}
+
+impl FoldedRegex {
+    pub fn find<'h>(&self, haystack: &'h str) -> Option<regex::Match<'h>> {
+        // A pattern that parses but exceeds the compiler's size limit never matches.
+        self.compiled.get_or_init(|| Regex::new(&self.pattern).ok()).as_ref()?.find(haystack)
+    }
 }
 
 /// The text a rule reads: per page, each phrase's tokens and folded text.

@@ -11,17 +11,18 @@ use regex::Regex;
 
 use super::text::fold;
 
-const MONTHS: &str = "janvier|janv|january|januar|jaenner|jänner|jän|jan|février|fevrier|févr|fevr|février|february|februar|fév|fev|feb|mars|march|märz|maerz|marz|mär|mar|avril|avr|april|apr|mai|may|juin|june|juni|jun|juillet|juil|july|juli|jul|août|aout|august|aug|septembre|september|sept|sep|octobre|october|oktober|oct|okt|novembre|november|nov|décembre|decembre|december|dezember|déc|dec|dez|JÄNNER|JÄN|FÉVRIER|FÉVR|FÉV|MÄRZ|MÄR|AOÛT|DÉCEMBRE|DÉC";
-// Matched case-insensitively for ASCII only (a Unicode-aware `(?i)` costs
-// milliseconds to compile at every start): accented capitals are listed.
-
-static ISO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b([0-9]{4})([-/.])([0-9]{1,2})([-/.])([0-9]{1,2})(?:T[0-9:.]+(?:Z|[+-][0-9][0-9]:?[0-9][0-9])?)?\b").expect("iso"));
-static NUMERIC: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b([0-9]{1,2})\s?([./-])\s?([0-9]{1,2})\s?([./-])\s?([0-9]{4}|[0-9]{2})\b").expect("numeric"));
+// A month is any short word here, checked by `month()` afterwards: a list
+// of eighty names inside the patterns cost milliseconds to compile at every
+// start. Word boundaries are ASCII ones, for the same reason.
+static ISO: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?-u:\b)([0-9]{4})([-/.])([0-9]{1,2})([-/.])([0-9]{1,2})(?:T[0-9:.]+(?:Z|[+-][0-9][0-9]:?[0-9][0-9])?)?(?-u:\b)").expect("iso"));
+static NUMERIC: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?-u:\b)([0-9]{1,2})\s?([./-])\s?([0-9]{1,2})\s?([./-])\s?([0-9]{4}|[0-9]{2})(?-u:\b)").expect("numeric"));
 static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)\b([0-9]{{1,2}})(?:er|st|nd|rd|th)?\.?[\s-]*(?:(?:de|of)\s+)?((?i-u:{MONTHS}))\b\.?[\s,-]*([0-9]{{4}}|[0-9]{{2}}\b)")).expect("day month")
+    Regex::new(r"(?-u:\b)([0-9]{1,2})(?i-u:er|st|nd|rd|th)?\.?[\s-]*(?:(?i-u:de|of)\s+)?([A-Za-zÀ-ÿ]{3,10})\.?[\s,-]*([0-9]{4}|[0-9]{2}(?-u:\b))").expect("day month")
 });
 static MONTH_DAY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"(?i)\b((?i-u:{MONTHS}))\b\.?\s+([0-9]{{1,2}})(?:st|nd|rd|th)?(?:\s*,\s*|\s+)([0-9]{{4}})\b")).expect("month day"));
+    LazyLock::new(|| Regex::new(r"(?-u:\b)([A-Za-zÀ-ÿ]{3,10})\.?\s+([0-9]{1,2})(?i-u:st|nd|rd|th)?(?:\s*,\s*|\s+)([0-9]{4})(?-u:\b)").expect("month day"));
 
 /// How to read an ambiguous numeric date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -46,17 +47,15 @@ pub(crate) fn scan_dates(text: &str, order: DateOrder) -> Vec<(usize, usize, Nai
             out.push((m.start(), m.end(), d));
         }
     }
-    for c in DAY_MONTH.captures_iter(text) {
+    for (c, mo) in month_matches(&DAY_MONTH, text, 2) {
         let m = c.get(0).expect("m");
-        let (Some(mo), true) = (month(&c[2]), free(&out, m.start(), m.end())) else { continue };
-        if let Some(d) = ymd(year(&c[3]), mo, num(&c[1])) {
+        if let (Some(d), true) = (ymd(year(&c[3]), mo, num(&c[1])), free(&out, m.start(), m.end())) {
             out.push((m.start(), m.end(), d));
         }
     }
-    for c in MONTH_DAY.captures_iter(text) {
+    for (c, mo) in month_matches(&MONTH_DAY, text, 1) {
         let m = c.get(0).expect("m");
-        let (Some(mo), true) = (month(&c[1]), free(&out, m.start(), m.end())) else { continue };
-        if let Some(d) = ymd(year(&c[3]), mo, num(&c[2])) {
+        if let (Some(d), true) = (ymd(year(&c[3]), mo, num(&c[2])), free(&out, m.start(), m.end())) {
             out.push((m.start(), m.end(), d));
         }
     }
@@ -81,6 +80,28 @@ pub(crate) fn scan_dates(text: &str, order: DateOrder) -> Vec<(usize, usize, Nai
         }
     }
     out.sort_by_key(|d| d.0);
+    out
+}
+
+/// Matches whose word is a month name. A match on another word ("12
+/// Stück 2026") is tried again one character later, so that it hides no
+/// date that overlaps it.
+fn month_matches<'t>(re: &Regex, text: &'t str, group: usize) -> Vec<(regex::Captures<'t>, u32)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(c) = re.captures_at(text, at) {
+        let m = c.get(0).expect("m");
+        match month(&c[group]) {
+            Some(mo) => {
+                at = m.end();
+                out.push((c, mo));
+            }
+            None => at = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8),
+        }
+        if at >= text.len() {
+            break;
+        }
+    }
     out
 }
 

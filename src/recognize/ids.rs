@@ -26,15 +26,15 @@ pub(crate) struct FoundId {
     pub end: usize,
 }
 
-static IBAN_START: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b[A-Z]{2}[ \u{a0}]?[0-9]{2}[ \u{a0}]?[A-Z0-9]{4}").expect("iban"));
+static IBAN_START: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?-u:\b)[A-Z]{2}[ \u{a0}]?[0-9]{2}[ \u{a0}]?[A-Z0-9]{4}").expect("iban"));
 // A separator may stand between any two digits: people group digits their
 // own way, and OCR splits or joins groups (`DE2 19423845`).
-static FR_VAT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bFR[\s.-]?([0-9A-HJ-NP-Z]{2})[\s.-]?(?:[0-9][\s.]?){8}[0-9]\b").expect("fr vat"));
+static FR_VAT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?-u:\b)FR[\s.-]?([0-9A-HJ-NP-Z]{2})[\s.-]?(?:[0-9][\s.]?){8}[0-9](?-u:\b)").expect("fr vat"));
 /// Other EU (and Swiss, UK) VAT ids by pattern; spaces and dots allowed
 /// where people print them.
 static EU_VAT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"\b(?:",
+        r"(?-u:\b)(?:",
         r"DE[\s.]?(?:[0-9][\s.]?){8}[0-9]",
         r"|ATU[\s.]?[0-9]{8}",
         r"|BE[\s.]?[01](?:[0-9][\s.]?){8}[0-9]",
@@ -51,11 +51,11 @@ static EU_VAT: LazyLock<Regex> = LazyLock::new(|| {
         r"|GB[\s.]?[0-9]{3}[\s.]?[0-9]{4}[\s.]?[0-9]{2}(?:[\s.]?[0-9]{3})?",
         r"|CHE[\s.-]?[0-9]{3}[\s.]?[0-9]{3}[\s.]?[0-9]{3}(?:[\s.]?(?:MWST|TVA|IVA))?",
         r"|CZ[\s.]?[0-9]{8,10}",
-        r")\b"
+        r")(?-u:\b)"
     ))
     .expect("eu vat")
 });
-static DIGIT_RUN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b[0-9]{3}[\s.]?[0-9]{3}[\s.]?[0-9]{3}(?:[\s.]?[0-9]{5})?\b").expect("digits"));
+static DIGIT_RUN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?-u:\b)[0-9]{3}[\s.]?[0-9]{3}[\s.]?[0-9]{3}(?:[\s.]?[0-9]{5})?(?-u:\b)").expect("digits"));
 
 /// Identifiers in one text. SIREN/SIRET are only taken where `registry_labelled`
 /// says the text names them (a bare 9-digit number is too often something else).

@@ -10,7 +10,6 @@
 use std::collections::HashSet;
 use std::str::FromStr;
 
-use regex::Regex;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
@@ -145,7 +144,7 @@ pub enum ZonePage {
 #[derive(Debug, Clone)]
 pub struct Anchor {
     pub text: String,
-    pub regex: Regex,
+    pub(crate) regex: super::categorize::FoldedRegex,
     pub direction: Direction,
 }
 
@@ -234,8 +233,7 @@ pub fn parse_marks(doc: &YamlDoc) -> Result<MarkRules, Vec<Issue>> {
             }
             Some(a) => match compile_folded(&a.label) {
                 Ok(regex) => Some(Anchor { text: a.label.clone(), regex, direction: a.direction }),
-                Err(e) => {
-                    let msg = super::categorize::first_line(&e);
+                Err(msg) => {
                     issues.push(doc.issue_at(
                         &format!("marks[{i}].anchor.label"),
                         format!("invalid anchor pattern: {msg}; write plain text or escape ( ) [ ] . * + ? with a backslash"),
