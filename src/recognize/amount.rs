@@ -9,7 +9,7 @@
 use std::str::FromStr;
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex_lite::Regex;
 use rust_decimal::Decimal;
 
 /// One amount found in a text.
@@ -29,13 +29,13 @@ const CUR_BEFORE: &str = r"[€$£¥]|(?-u:\b)(?:EUR|USD|GBP|CHF|CAD|AUD|JPY|SEK
 const CUR_AFTER: &str = r"[€$£¥]|(?:EUR|USD|GBP|CHF|CAD|AUD|JPY|SEK|NOK|DKK|PLN|CZK|HUF)(?-u:\b)|(?i-u:euros?)(?-u:\b)";
 
 static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    super::text::lite(&format!(
         r"(?P<open>\(\s?)?(?P<neg>[-–]|−\s?)?(?:(?P<c1>{CUR_BEFORE})\s?)?(?P<neg2>[-–]|−\s?)?(?P<num>[0-9]{{1,3}}(?:[\u{{a0}}\u{{202f}}\u{{2009}} '’.,][0-9]{{3}})+(?:[.,][0-9]{{1,2}})?|[0-9]+(?:[.,][0-9]{{1,2}})?)(?P<trail>-)?(?P<close>\s?\))?(?:\s?(?P<c2>{CUR_AFTER}))?"
     ))
-    .expect("amount regex")
+    
 });
 
-static PERCENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?P<num>[0-9]{1,3}(?:[.,][0-9]{1,3})?)\s?%").expect("percent regex"));
+static PERCENT: LazyLock<Regex> = LazyLock::new(|| super::text::lite(r"(?P<num>[0-9]{1,3}(?:[.,][0-9]{1,3})?)\s?%"));
 
 /// Every amount in `text` with its byte span. Spans already taken (dates,
 /// identifiers, percentages) are passed in `taken` and skipped.

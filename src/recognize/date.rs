@@ -7,7 +7,7 @@
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
-use regex::Regex;
+use regex_lite::Regex;
 
 use super::text::fold;
 
@@ -15,14 +15,14 @@ use super::text::fold;
 // of eighty names inside the patterns cost milliseconds to compile at every
 // start. Word boundaries are ASCII ones, for the same reason.
 static ISO: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?-u:\b)([0-9]{4})([-/.])([0-9]{1,2})([-/.])([0-9]{1,2})(?:T[0-9:.]+(?:Z|[+-][0-9][0-9]:?[0-9][0-9])?)?(?-u:\b)").expect("iso"));
+    LazyLock::new(|| super::text::lite(r"(?-u:\b)([0-9]{4})([-/.])([0-9]{1,2})([-/.])([0-9]{1,2})(?:T[0-9:.]+(?:Z|[+-][0-9][0-9]:?[0-9][0-9])?)?(?-u:\b)"));
 static NUMERIC: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?-u:\b)([0-9]{1,2})\s?([./-])\s?([0-9]{1,2})\s?([./-])\s?([0-9]{4}|[0-9]{2})(?-u:\b)").expect("numeric"));
+    LazyLock::new(|| super::text::lite(r"(?-u:\b)([0-9]{1,2})\s?([./-])\s?([0-9]{1,2})\s?([./-])\s?([0-9]{4}|[0-9]{2})(?-u:\b)"));
 static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)([0-9]{1,2})(?i-u:er|st|nd|rd|th)?\.?[\s-]*(?:(?i-u:de|of)\s+)?([A-Za-zÀ-ÿ]{3,10})\.?[\s,-]*([0-9]{4}|[0-9]{2}(?-u:\b))").expect("day month")
+    super::text::lite(r"(?-u:\b)([0-9]{1,2})(?i-u:er|st|nd|rd|th)?\.?[\s-]*(?:(?i-u:de|of)\s+)?([A-Za-zÀ-ÿ]{3,10})\.?[\s,-]*([0-9]{4}|[0-9]{2}(?-u:\b))")
 });
 static MONTH_DAY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?-u:\b)([A-Za-zÀ-ÿ]{3,10})\.?\s+([0-9]{1,2})(?i-u:st|nd|rd|th)?(?:\s*,\s*|\s+)([0-9]{4})(?-u:\b)").expect("month day"));
+    LazyLock::new(|| super::text::lite(r"(?-u:\b)([A-Za-zÀ-ÿ]{3,10})\.?\s+([0-9]{1,2})(?i-u:st|nd|rd|th)?(?:\s*,\s*|\s+)([0-9]{4})(?-u:\b)"));
 
 /// How to read an ambiguous numeric date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -86,7 +86,7 @@ pub(crate) fn scan_dates(text: &str, order: DateOrder) -> Vec<(usize, usize, Nai
 /// Matches whose word is a month name. A match on another word ("12
 /// Stück 2026") is tried again one character later, so that it hides no
 /// date that overlaps it.
-fn month_matches<'t>(re: &Regex, text: &'t str, group: usize) -> Vec<(regex::Captures<'t>, u32)> {
+fn month_matches<'t>(re: &Regex, text: &'t str, group: usize) -> Vec<(regex_lite::Captures<'t>, u32)> {
     let mut out = Vec::new();
     let mut at = 0;
     while let Some(c) = re.captures_at(text, at) {

@@ -4,7 +4,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex_lite::Regex;
 
 use super::text::compact_id;
 
@@ -26,14 +26,14 @@ pub(crate) struct FoundId {
     pub end: usize,
 }
 
-static IBAN_START: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?-u:\b)[A-Z]{2}[ \u{a0}]?[0-9]{2}[ \u{a0}]?[A-Z0-9]{4}").expect("iban"));
+static IBAN_START: LazyLock<Regex> = LazyLock::new(|| super::text::lite(r"(?-u:\b)[A-Z]{2}[ \u{a0}]?[0-9]{2}[ \u{a0}]?[A-Z0-9]{4}"));
 // A separator may stand between any two digits: people group digits their
 // own way, and OCR splits or joins groups (`DE2 19423845`).
-static FR_VAT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?-u:\b)FR[\s.-]?([0-9A-HJ-NP-Z]{2})[\s.-]?(?:[0-9][\s.]?){8}[0-9](?-u:\b)").expect("fr vat"));
+static FR_VAT: LazyLock<Regex> = LazyLock::new(|| super::text::lite(r"(?-u:\b)FR[\s.-]?([0-9A-HJ-NP-Z]{2})[\s.-]?(?:[0-9][\s.]?){8}[0-9](?-u:\b)"));
 /// Other EU (and Swiss, UK) VAT ids by pattern; spaces and dots allowed
 /// where people print them.
 static EU_VAT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
+    super::text::lite(concat!(
         r"(?-u:\b)(?:",
         r"DE[\s.]?(?:[0-9][\s.]?){8}[0-9]",
         r"|ATU[\s.]?[0-9]{8}",
@@ -53,9 +53,9 @@ static EU_VAT: LazyLock<Regex> = LazyLock::new(|| {
         r"|CZ[\s.]?[0-9]{8,10}",
         r")(?-u:\b)"
     ))
-    .expect("eu vat")
+    
 });
-static DIGIT_RUN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?-u:\b)[0-9]{3}[\s.]?[0-9]{3}[\s.]?[0-9]{3}(?:[\s.]?[0-9]{5})?(?-u:\b)").expect("digits"));
+static DIGIT_RUN: LazyLock<Regex> = LazyLock::new(|| super::text::lite(r"(?-u:\b)[0-9]{3}[\s.]?[0-9]{3}[\s.]?[0-9]{3}(?:[\s.]?[0-9]{5})?(?-u:\b)"));
 
 /// Identifiers in one text. SIREN/SIRET are only taken where `registry_labelled`
 /// says the text names them (a bare 9-digit number is too often something else).
