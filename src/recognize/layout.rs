@@ -237,11 +237,23 @@ const REGISTRY: [&str; 6] = ["siret", "siren", "rcs", "r.c.s", "registre", "imma
 fn group_lines(words: &[(String, BBox)]) -> Vec<Vec<usize>> {
     let mut order: Vec<usize> = (0..words.len()).collect();
     order.sort_by(|&a, &b| words[a].1.center_y().total_cmp(&words[b].1.center_y()).then(words[a].1.x0.total_cmp(&words[b].1.x0)));
+    // Text printed upwards (a sidebar's rotated line, read by OCR as one
+    // tall narrow word) is a line of its own: its height would otherwise
+    // pull the words beside it, on several printed lines, into one.
+    let upright = |i: usize| {
+        let (t, b) = (&words[i].0, words[i].1);
+        t.chars().count() >= 3 && b.height() > 1.5 * b.width()
+    };
     // (mean centre, mean height, members)
     let mut lines: Vec<(f64, f64, Vec<usize>)> = Vec::new();
+    let mut alone: Vec<(f64, f64, Vec<usize>)> = Vec::new();
     for &i in &order {
         let b = words[i].1;
         let (cy, h) = (b.center_y(), b.height().max(1.0));
+        if upright(i) {
+            alone.push((cy, h, vec![i]));
+            continue;
+        }
         let mut best: Option<(usize, f64)> = None;
         for (li, (acy, ah, members)) in lines.iter().enumerate().rev() {
             if *acy < cy - 3.0 * h.max(*ah) {
@@ -251,9 +263,11 @@ fn group_lines(words: &[(String, BBox)]) -> Vec<Vec<usize>> {
             if d > 0.5 * h.min(*ah) {
                 continue;
             }
+            // Over or under a word of the line, not beside it: OCR boxes of
+            // neighbours on one printed line may overlap ("2989,34" and "€").
             let stacked = members.iter().any(|&m| {
-                let o = h_overlap(&words[m].1, &b);
-                o > 0.5 * words[m].1.width().min(b.width()).max(0.1)
+                let (o, mb) = (h_overlap(&words[m].1, &b), words[m].1);
+                o > 0.5 * mb.width().min(b.width()).max(0.1) && (mb.center_y() - cy).abs() > 0.2 * mb.height().min(h)
             });
             if !stacked && best.is_none_or(|(_, bd)| d < bd) {
                 best = Some((li, d));
@@ -272,6 +286,7 @@ fn group_lines(words: &[(String, BBox)]) -> Vec<Vec<usize>> {
             None => lines.push((cy, h, vec![i])),
         }
     }
+    lines.extend(alone);
     lines
         .into_iter()
         .map(|(_, _, mut m)| {
