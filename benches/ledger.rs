@@ -67,6 +67,7 @@ fn commit_for(i: usize, rules: &LedgerRules) -> Commit {
             statements: None,
             rematch: None,
             events: vec![],
+            words: vec![],
         }],
     }
 }

@@ -24,21 +24,7 @@ fn pdf(content: &[u8], flate: bool, page_extra: &str, extra: &[Vec<u8>]) -> Vec<
     s.extend_from_slice(b"\nendstream");
     objs.push(s);
     objs.extend(extra.iter().cloned());
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, o) in objs.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
-        out.extend_from_slice(o);
-        out.extend_from_slice(b"\nendobj\n");
-    }
-    let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
-    for o in offsets {
-        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objs.len() + 1).as_bytes());
-    out
+    support::pdf_of_objects(&objs)
 }
 
 fn deflate(chunks: usize, chunk: &[u8]) -> Vec<u8> {

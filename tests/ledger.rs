@@ -223,8 +223,9 @@ fn file_entry(store: &mut Store, rules: &LedgerRules, rng: &mut Xorshift, n: usi
         vat_lines: vec![],
         entry: Some(EntryRecord { entry, fiscal_year: fy.label, fy_start: fy.start, fy_end: fy.end, period: None, options: rules.batches.clone() }),
         statements: None,
-            rematch: None,
+        rematch: None,
         events: vec![],
+        words: vec![],
     };
     let c = store.commit(&Commit { actor: "test".into(), source, source_events: vec![], documents: vec![doc] }).unwrap();
     c.documents[0].entry.as_ref().unwrap().0
