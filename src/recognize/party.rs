@@ -677,11 +677,24 @@ fn supplier_name(doc: &Doc, blocks: &[Block], company: &Company, anchor: Option<
 
     for (pi, page) in doc.pages.iter().enumerate().take(1) {
         for (li, line) in page.lines.iter().enumerate() {
+            let mut joined_to: Option<usize> = None;
             for (k, ph) in line.phrases.iter().enumerate() {
                 // Footer legal mentions start with the name: "Maître X - Avocat
                 // au Barreau de Paris", "ACME SAS · RCS …".
                 let footer = ph.bbox.y0 >= page.height * 0.85;
-                let text = if footer { first_segment(&ph.raw) } else { ph.raw.as_str() };
+                // The rest of a name joined to its first part is not a name of its own.
+                if joined_to.is_some_and(|e| k <= e) {
+                    continue;
+                }
+                let joined = name_continued(line, k, page.unit);
+                if let Some((_, e)) = &joined {
+                    joined_to = Some(*e);
+                }
+                let text = match &joined {
+                    Some((j, _)) => j.as_str(),
+                    None if footer => first_segment(&ph.raw),
+                    None => ph.raw.as_str(),
+                };
                 let (mut value, mut legal) = cut_after_legal_form(text);
                 // A line of an items table (it holds prices) names an article.
                 if line.items.iter().any(|it| it.amount().is_some_and(|a| a.decimals)) {
@@ -738,7 +751,11 @@ fn supplier_name(doc: &Doc, blocks: &[Block], company: &Company, anchor: Option<
                 if !top_zone && ids.iter().any(|c| !c.in_buyer && !c.company && c.at.pi == pi && c.at.li.abs_diff(li) <= 1) {
                     s += 0.3;
                 }
-                let bbox = if legal { ph.span_bbox(0, value.len(), false) } else { ph.bbox };
+                let bbox = match (&joined, legal) {
+                    (Some((_, e)), _) => ph.bbox.union(&line.phrases[*e].bbox),
+                    (None, true) => ph.span_bbox(0, value.len(), false),
+                    (None, false) => ph.bbox,
+                };
                 if company.named_in(&folded) {
                     if company_seen.as_ref().is_none_or(|(cs, _)| s > *cs) {
                         let f = Field { value: value.trim().to_string(), page: page.number, bbox, source: "layout:top".into(), confidence: 0.8 };
@@ -836,6 +853,42 @@ fn supplier_name(doc: &Doc, blocks: &[Block], company: &Company, anchor: Option<
     };
     let field = Field { value: best.value.trim().to_string(), page: doc.pages[best.at.0].number, bbox: best.bbox, source: best.source.to_string(), confidence };
     (Some(field), issuer_company)
+}
+
+/// A printed name that OCR cut into phrases at wide gaps ("Kaffeerösterei"
+/// | "Brandt GmbH", "Stadtwerke" | "Lindenau" | "GmbH", a heading
+/// "Stadtwerke" | "Lindenau"): phrase `k` and the neighbours right of it,
+/// same letter height, gaps under twice it, none holding digits, up to the
+/// one that ends the name with its legal form (or, in a heading's large
+/// letters, up to the last). Returns the joined text and the last phrase.
+fn name_continued(line: &super::layout::Line, k: usize, unit: f64) -> Option<(String, usize)> {
+    let height = |p: &Phrase| p.words.iter().map(|w| w.bbox.height()).fold(0.0, f64::max);
+    let plain = |p: &Phrase| !p.raw.chars().any(|c| c.is_ascii_digit()) && !p.raw.contains(':');
+    let first = line.phrases.get(k)?;
+    if !plain(first) || has_legal_form(&first.raw) {
+        return None;
+    }
+    let h = height(first);
+    let heading = h >= 1.3 * unit;
+    let mut end = None;
+    let mut j = k;
+    while let Some(next) = line.phrases.get(j + 1) {
+        let (prev, hn) = (&line.phrases[j], height(next));
+        let gap = next.bbox.x0 - prev.bbox.x1;
+        if gap > (if heading { 1.5 } else { 2.0 }) * h.min(hn) || !(0.8..=1.25).contains(&(hn / h.max(0.1))) || !plain(next) {
+            break;
+        }
+        j += 1;
+        if cut_after_legal_form(&next.raw).1 || is_legal_form(next.raw.trim()) {
+            end = Some(j);
+            break;
+        }
+        if heading {
+            end = Some(j);
+        }
+    }
+    let end = end?;
+    Some((line.phrases[k..=end].iter().map(|p| p.raw.trim()).collect::<Vec<_>>().join(" "), end))
 }
 
 /// OCR misreads a letter in one copy of a name printed several times
