@@ -228,3 +228,25 @@ Rechnungsdatum      7. Mai 2014
     assert_eq!(v(&r, "vat_total"), None, "{:?}", r.fields.get("vat_total"));
     assert_eq!(v(&r, "net_total"), None);
 }
+
+/// A name OCR cut into phrases at wide gaps: joined up to its legal form;
+/// a street with its house number is never the name.
+#[test]
+fn a_name_cut_into_phrases_is_joined() {
+    let text = "\
+Stadtwerke  Lindenau  GmbH                                 Rechnung
+Am Markt 3                                                 Rechnungsnr. SW-2026-11
+04177 Leipzig                                              Datum: 05.03.2026
+
+Rechnung an
+Cabinet Demo SAS
+12 rue de la Paix, 75002 Paris
+
+Strom Grundpreis                                           100,00
+Nettobetrag                                                100,00
+MwSt. 19 %                                                  19,00
+Gesamtbetrag                                               119,00 €";
+    let r = rec(&[text]);
+    assert_eq!(v(&r, "supplier_name"), Some("Stadtwerke Lindenau GmbH"));
+    assert_eq!(v(&r, "gross_total"), Some("119.00"));
+}
