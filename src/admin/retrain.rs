@@ -13,7 +13,7 @@ use crate::store::Store;
 /// Train on the store's validated documents and install the model in the
 /// site's slot; say what was learned, or why nothing was.
 pub fn retrain(store: &Store, site: &Site) -> Result<Value> {
-    Ok(train_site(site, || store.training_examples())?)
+    train_site(site, || store.training_examples())
 }
 
 /// Train the site's classifier on the examples `examples` gives (read only

@@ -76,7 +76,7 @@ fn idle_marks(config: &Path, site: &Site) -> Vec<String> {
         let p = &inbox.pipeline;
         let (Some(r), Some(u)) = (&p.recognizer, used.iter().find(|u| u.pipeline == p.name)) else { continue };
         // A supplier's own mark is idle only if that supplier sent something: not known here.
-        for m in r.mark_rules().marks.iter().filter(|m| m.supplier.is_none() && (m.active || !m.active_for.is_empty())) {
+        for m in r.mark_rules().watched().filter(|m| m.supplier.is_none()) {
             if !u.marks.contains(&m.name) && seen.insert((p.name.clone(), m.name.clone())) {
                 let place = match (&m.anchor, &m.zone) {
                     (Some(a), _) => format!("its anchor label {:?} was not found", a.text),

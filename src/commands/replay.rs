@@ -165,7 +165,7 @@ fn idle_marks(site: &crate::pipeline::Site, used: &BTreeSet<(String, String)>, a
             continue;
         }
         let Some(r) = &p.recognizer else { continue };
-        for m in r.mark_rules().marks.iter().filter(|m| m.active || !m.active_for.is_empty()) {
+        for m in r.mark_rules().watched() {
             let key = (p.name.clone(), m.name.clone());
             let label = format!("{} ({})", m.name, p.name);
             if !used.contains(&key) && !idle.contains(&label) {

@@ -108,8 +108,8 @@ pub fn analyze(bytes: &[u8], rt: &InboxRuntime, collated: bool) -> Result<Analys
                 }
                 Decision::Import(_) => {}
             }
-            let own: Vec<Page> = cap.pages.iter().filter(|p| segment.pages.contains(&p.number)).cloned().collect();
-            DocumentResult { words: classify::words_of(&own), pages: segment.pages, recognition: Some(rec), decision, events }
+            let words = classify::words_of(cap.pages.iter().filter(|p| segment.pages.contains(&p.number)));
+            DocumentResult { words, pages: segment.pages, recognition: Some(rec), decision, events }
         })
         .collect();
     Ok(Analysis { page_count, events, documents })

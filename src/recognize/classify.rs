@@ -41,9 +41,9 @@ const MAX_WORDS: usize = 3000;
 /// The words a document is classified on: folded, alphabetic, at least
 /// three letters, each once, sorted. Numbers and amounts are left out:
 /// they belong to one document, not to its kind.
-pub fn words_of(pages: &[Page]) -> Vec<String> {
+pub fn words_of<'a>(pages: impl IntoIterator<Item = &'a Page>) -> Vec<String> {
     let mut set = BTreeSet::new();
-    for w in pages.iter().flat_map(|p| &p.words) {
+    for w in pages.into_iter().flat_map(|p| &p.words) {
         for (t, _, _) in word_tokens(&fold(&w.text)) {
             if t.chars().count() >= 3 && t.chars().all(char::is_alphabetic) {
                 set.insert(t);

@@ -182,6 +182,15 @@ pub struct MarkRules {
     pub marks: Vec<Mark>,
 }
 
+impl MarkRules {
+    /// The marks expected to give values: active ones, and inactive generic
+    /// ones activated for some suppliers (`replay` and `check` name those
+    /// that gave none).
+    pub fn watched(&self) -> impl Iterator<Item = &Mark> {
+        self.marks.iter().filter(|m| m.active || !m.active_for.is_empty())
+    }
+}
+
 impl Default for MarkRules {
     fn default() -> Self {
         MarkRules::builtin()

@@ -492,7 +492,11 @@ fn choose<'a>(
                             // A "VAT" that implies no real rate (a column
                             // headed "MwSt." listing prices) is worse than
                             // no VAT: the net would be derived from it.
-                            s += if consistent || !v.under || v.value.is_zero() { if consistent { 1.0 } else { -0.6 } } else { -0.6 - v.score - 1.2 * bv };
+                            s += match (consistent, v.under && !v.value.is_zero()) {
+                                (true, _) => 1.0,
+                                (false, false) => -0.6,
+                                (false, true) => -0.6 - v.score - 1.2 * bv,
+                            };
                         } else {
                             s -= 1.0;
                         }

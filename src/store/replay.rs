@@ -92,26 +92,15 @@ pub struct MarkUse {
 impl Store {
     pub fn recent_mark_use(&self, days: u32) -> Result<Vec<MarkUse>> {
         let mut stmt = self.conn.prepare(
-            "SELECT d.pipeline, count(*) FROM documents d
+            "SELECT d.pipeline, count(DISTINCT d.id), string_agg(DISTINCT substr(f.source, 6), '\n') FILTER (WHERE f.source LIKE 'mark:%')
+             FROM documents d LEFT JOIN fields f ON f.document_id = d.id
              WHERE d.created_at >= now()::TIMESTAMP - to_days(CAST(? AS INTEGER)) AND d.state <> 'split'
              GROUP BY d.pipeline ORDER BY d.pipeline",
         )?;
-        let rows = stmt.query_map(params![days as i32], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (pipeline, documents) = row?;
-            out.push(MarkUse { pipeline, documents: documents as usize, marks: Vec::new() });
-        }
-        let mut names = self.conn.prepare(
-            "SELECT DISTINCT d.pipeline, substr(f.source, 6) FROM documents d JOIN fields f ON f.document_id = d.id
-             WHERE d.created_at >= now()::TIMESTAMP - to_days(CAST(? AS INTEGER)) AND d.state <> 'split' AND f.source LIKE 'mark:%'",
-        )?;
-        for row in names.query_map(params![days as i32], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
-            let (pipeline, name) = row?;
-            if let Some(u) = out.iter_mut().find(|u| u.pipeline == pipeline) {
-                u.marks.push(name);
-            }
-        }
-        Ok(out)
+        let rows = stmt.query_map(params![days as i32], |r| {
+            let marks: Option<String> = r.get(2)?;
+            Ok(MarkUse { pipeline: r.get(0)?, documents: r.get::<_, i64>(1)? as usize, marks: marks.map(|m| m.lines().map(String::from).collect()).unwrap_or_default() })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 }
