@@ -620,8 +620,38 @@ fn page_from_tsv(tsv: &str, number: u32, width: f64, height: f64, rotate: u32) -
             Word { text, bbox: BBox::new(a0 * sx, b0 * sy, a1 * sx, b1 * sy), confidence }
         })
         .collect();
+    let line_of = join_split_codes(&mut words, line_of);
     reading_order(&mut words, &line_of);
     Page { number, width: pw, height: ph, words, source: TextSource::Ocr }
+}
+
+/// Tesseract cuts a code where a capital meets a digit ("F 2026-0083",
+/// "DW 20260576" for "F2026-0083", "DW20260576"): a gap far narrower than
+/// a space (under a fifth of the line's height, where a space is over a
+/// quarter) between 1–3 capitals and a word starting with a digit is no
+/// space. Currency codes before amounts stay apart. Returns the line keys
+/// of the remaining words.
+fn join_split_codes(words: &mut Vec<Word>, keys: Vec<(u32, u32, u32)>) -> Vec<(u32, u32, u32)> {
+    const CURRENCIES: [&str; 8] = ["EUR", "USD", "GBP", "CHF", "CAD", "JPY", "INR", "AUD"];
+    let mut out_words: Vec<Word> = Vec::with_capacity(words.len());
+    let mut out_keys = Vec::with_capacity(keys.len());
+    for (w, key) in words.drain(..).zip(keys) {
+        if let (Some(prev), Some(pk)) = (out_words.last_mut(), out_keys.last()) {
+            let code = (1..=3).contains(&prev.text.len()) && prev.text.chars().all(|c| c.is_ascii_uppercase()) && !CURRENCIES.contains(&prev.text.as_str());
+            let gap = w.bbox.x0 - prev.bbox.x1;
+            let h = prev.bbox.height().min(w.bbox.height());
+            if *pk == key && code && w.text.starts_with(|c: char| c.is_ascii_digit()) && gap >= -0.5 && gap < 0.19 * h {
+                prev.text.push_str(&w.text);
+                prev.bbox = prev.bbox.union(&w.bbox);
+                prev.confidence = prev.confidence.min(w.confidence);
+                continue;
+            }
+        }
+        out_words.push(w);
+        out_keys.push(key);
+    }
+    *words = out_words;
+    out_keys
 }
 
 /// Median slope (dy/dx) of the baselines of tesseract's lines that span a
@@ -706,6 +736,23 @@ mod tests {
         assert!((p.words[0].confidence - 0.9).abs() < 1e-6);
         assert_eq!(p.source, TextSource::Ocr);
         assert_eq!(p.text(), "Left Right\nBelow");
+    }
+
+    #[test]
+    fn codes_cut_at_a_capital_and_digit_are_joined() {
+        // "F" and "2026-0083" 5 px apart on a 45 px line: one code. "EUR"
+        // before an amount, and words a space apart, stay as they are.
+        let tsv = "h\n1\t1\t0\t0\t0\t0\t0\t0\t2480\t3508\t-1\t
+5\t1\t1\t1\t1\t1\t100\t100\t20\t45\t90\tF
+5\t1\t1\t1\t1\t2\t125\t100\t200\t45\t90\t2026-0083
+5\t1\t1\t1\t1\t3\t400\t100\t60\t45\t90\tEUR
+5\t1\t1\t1\t1\t4\t465\t100\t100\t45\t90\t120.00
+5\t1\t1\t1\t2\t1\t100\t200\t30\t45\t90\tDW
+5\t1\t1\t1\t2\t2\t145\t200\t200\t45\t90\t20260576
+";
+        let p = page_from_tsv(tsv, 1, 595.2, 841.92, 0);
+        assert_eq!(p.text(), "F2026-0083 EUR 120.00\nDW 20260576");
+        assert!((p.words[0].bbox.x1 - 325.0 * 72.0 / 300.0).abs() < 0.01);
     }
 
     #[test]

@@ -302,10 +302,28 @@ fn iban_head(w: &str) -> bool {
     b.len() == 4 && b[..2].iter().all(u8::is_ascii_uppercase) && b[2..].iter().all(u8::is_ascii_digit)
 }
 
+/// Whether a VAT id or an IBAN with a valid checksum runs across the gap
+/// between the words before (`left`) and from (`right`): OCR spaces the
+/// groups of "FR 92 335436341" as far apart as columns.
+fn id_across(words: &[(String, BBox)], left: &[usize], right: &[usize]) -> bool {
+    let (Some(&l), Some(&r)) = (left.last(), right.first()) else { return false };
+    let (lw, rw) = (&words[l].0, &words[r].0);
+    // Cheap test first: digits on the right, a digit or a country code on the left.
+    let country = lw.len() <= 3 && lw.chars().all(|c| c.is_ascii_uppercase());
+    if !rw.starts_with(|c: char| c.is_ascii_digit()) || !(country || lw.chars().any(|c| c.is_ascii_digit())) {
+        return false;
+    }
+    let head: Vec<&str> = left[left.len().saturating_sub(4)..].iter().map(|&k| words[k].0.as_str()).collect();
+    let tail: Vec<&str> = right.iter().take(4).map(|&k| words[k].0.as_str()).collect();
+    let (a, b) = (head.join(" "), tail.join(" "));
+    let text = format!("{a} {b}");
+    scan_ids(&text, false).iter().any(|id| id.start < a.len() && id.end > a.len() + 1)
+}
+
 fn build_line(words: &[(String, BBox)], confs: &[f32], idxs: &[usize]) -> Line {
     // Phrases: a gap wider than ~0.8 of the text height separates columns.
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    for &i in idxs {
+    for (n, &i) in idxs.iter().enumerate() {
         let b = words[i].1;
         let split = match groups.last().and_then(|g| g.last()) {
             Some(&p) => {
@@ -315,7 +333,7 @@ fn build_line(words: &[(String, BBox)], confs: &[f32], idxs: &[usize]) -> Line {
                 // An IBAN's first group ("FR76") is never a phrase of its own:
                 // OCR boxes and some layouts space it away from the rest.
                 let joins_iban = iban_head(&words[p].0) && gap < 3.0 * h && words[i].0.starts_with(|c: char| c.is_ascii_digit());
-                gap > 0.8 * h && !joins_iban
+                gap > 0.8 * h && !joins_iban && !(gap < 3.0 * h && id_across(words, groups.last().map_or(&[][..], |g| g), &idxs[n..]))
             }
             None => true,
         };

@@ -386,18 +386,10 @@ fn collect_ids(doc: &Doc, blocks: &[Block], company: &Company) -> Vec<IdCand> {
         let ItemKind::Id(id) = &it.kind else { continue };
         let line = &doc.pages[pi].lines[li];
         // "N° TVA client : FR…", "Your VAT no": the preceding words name the buyer.
-        // The phrase before it; two when that one is only punctuation (OCR
-        // boxes a lone ":" as a phrase of its own).
-        let lone_punct = it.phrase >= 1 && !line.phrases[it.phrase - 1].norm.chars().any(char::is_alphanumeric);
-        let reach = if lone_punct { 2 } else { 1 };
-        let before: String = line
-            .phrases
-            .iter()
-            .enumerate()
-            .filter(|(k, _)| (*k < it.phrase && *k + reach >= it.phrase) || *k == it.phrase)
-            .map(|(k, ph)| if k == it.phrase { before_in(ph, &it.bbox) } else { ph.norm.clone() })
-            .collect::<Vec<_>>()
-            .join(" ");
+        // Its own phrase up to it, and the phrases just before it on the line
+        // (OCR cuts "Votre n°" | "TVA" | ":" where print has one phrase), up
+        // to a wide gap or a phrase holding a value.
+        let before = words_before(doc, pi, li, it);
         let named_buyer = phrase_tokens(&before).iter().any(|t| BUYER_WORDS.contains(&t.as_str()));
         let in_buyer = named_buyer || blocks.iter().any(|b| inside(b, pi, &it.bbox));
         let near = near_buyer_words(doc, pi, li, line.phrases[it.phrase].bbox.x0);
@@ -411,6 +403,17 @@ fn collect_ids(doc: &Doc, blocks: &[Block], company: &Company) -> Vec<IdCand> {
             score: 0.0,
         });
     }
+    // A header cell naming the buyer over its value ("Ihre USt-IdNr." above "FR…").
+    for (at, _, _, label) in super::fields::labels(doc, &[LabelKind::VatId, LabelKind::Siret, LabelKind::Siren]) {
+        if !phrase_tokens(&words_before(doc, at.pi, at.li, label)).iter().any(|t| BUYER_WORDS.contains(&t.as_str())) {
+            continue;
+        }
+        if let Some((v, _)) = below(doc, at, |i| matches!(i.kind, ItemKind::Id(_))) {
+            if let Some(c) = out.iter_mut().find(|c| c.at == v) {
+                c.in_buyer = true;
+            }
+        }
+    }
     // Seen in the buyer's block once: the buyer's everywhere (a SIRET's
     // SIREN and a VAT id's SIREN included).
     let buyer_sirens: HashSet<String> = out.iter().filter(|c| c.in_buyer).filter_map(|c| siren_of(c.kind, &c.value)).collect();
@@ -421,6 +424,24 @@ fn collect_ids(doc: &Doc, blocks: &[Block], company: &Company) -> Vec<IdCand> {
         }
     }
     out
+}
+
+/// The folded words before an item on its line: its own phrase up to it,
+/// and the phrases just before (OCR cuts "Votre n°" | "TVA" | ":" where
+/// print has one phrase), up to a wide gap or a phrase holding a value.
+fn words_before(doc: &Doc, pi: usize, li: usize, it: &Item) -> String {
+    let line = &doc.pages[pi].lines[li];
+    let unit = doc.pages[pi].unit.max(it.bbox.height());
+    let mut parts = vec![before_in(&line.phrases[it.phrase], &it.bbox)];
+    let mut left_edge = line.phrases[it.phrase].bbox.x0;
+    for ph in line.phrases[..it.phrase].iter().rev().take(5) {
+        if left_edge - ph.bbox.x1 > 2.5 * unit || ph.raw.chars().any(|c| c.is_ascii_digit()) {
+            break;
+        }
+        parts.push(ph.norm.clone());
+        left_edge = ph.bbox.x0;
+    }
+    parts.join(" ")
 }
 
 /// Whether the lines just above (same column, no gap) speak of the customer.

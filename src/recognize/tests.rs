@@ -101,6 +101,50 @@ Total TTC 120,00";
 }
 
 #[test]
+fn buyer_ids_named_across_phrases_cut_by_ocr() {
+    // OCR spaces "Votre n° TVA :" into four phrases, and the supplier's
+    // "FR 92 335436341" into two: the buyer's id must still be the buyer's,
+    // and the supplier's id read whole.
+    let text = "\
+ÉNERGIE VERTE DU SUD SA                          Facture n° F-77
+                                                 Date : 01/02/2026
+Titulaire : Cabinet Demo SAS
+Votre  n°  TVA  :  FR01904518271
+SIRET  :  90451827100013
+
+Total HT 100,00
+TVA 20,00
+Total TTC 120,00
+
+Énergie Verte du Sud SA - SIRET 33543634101711 - N° TVA intracommunautaire : FR 92  335436341";
+    let r = rec(&[text]);
+    assert_eq!(v(&r, "supplier_vat_id"), Some("FR92335436341"));
+    assert_eq!(v(&r, "supplier_siret"), Some("33543634101711"));
+    assert_eq!(v(&r, "buyer_vat_id"), Some("FR01904518271"));
+}
+
+#[test]
+fn buyer_id_under_a_header_cell_naming_the_buyer() {
+    // "Ihre USt-IdNr." heads the column: the value under it is the buyer's,
+    // even when the supplier's own id is unreadable (a scan's footer).
+    let text = "\
+Alpin Software GmbH
+Bahnhofstrasse 21, 80331 München
+
+Rechnung Nr. ALP-2026-0736
+
+Rechnungsdatum    Kundennummer    Lieferdatum    Ihre USt-IdNr.
+27.02.2026        17909           23.02.2026     FR01904518271
+
+Gesamt netto 100,00
+MwSt. 19 % 19,00
+Gesamtbetrag 119,00";
+    let r = rec(&[text]);
+    assert_eq!(v(&r, "supplier_vat_id"), None, "the only VAT id is the buyer's: {:?}", r.fields);
+    assert_eq!(v(&r, "buyer_vat_id"), Some("FR01904518271"));
+}
+
+#[test]
 fn company_identity_excludes_own_identifiers_without_any_label() {
     // No buyer label at all: the company's identifiers are known from the config.
     let text = "\
