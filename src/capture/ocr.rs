@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use super::raster::{ink_percent, read_barcodes, read_pgm, Gray, PageScan};
+use super::raster::{ink_percent, read_barcodes, read_pgm, upside_down, Gray, PageScan};
 use super::{BBox, Page, TextSource, Word};
 
 /// How pages are recognized.
@@ -279,17 +279,23 @@ fn page_dpi(width: f64, height: f64, settings: &OcrSettings) -> Option<f64> {
 fn ocr_one(pdf: &Path, dir: &Path, number: u32, width: f64, height: f64, langs: &str, osd: bool, settings: &OcrSettings) -> Result<(Page, PageScan), OcrError> {
     let deadline = Instant::now() + settings.page_timeout;
     let raster = render_page(pdf, dir, number, width, height, deadline, settings)?;
-    let gray = || -> Result<Gray, OcrError> {
-        let bytes = std::fs::read(&raster).map_err(|e| OcrError::Io(format!("reading page {number}'s image: {e}")))?;
-        read_pgm(&bytes).ok_or_else(|| OcrError::Failed { page: number, tool: "pdftoppm", message: "unreadable PGM".into() })
-    };
-    let mut tsv = recognize_raster(&raster, number, langs, deadline, settings, dir)?;
+    let bytes = std::fs::read(&raster).map_err(|e| OcrError::Io(format!("reading page {number}'s image: {e}")))?;
+    let mut g = read_pgm(&bytes).ok_or_else(|| OcrError::Failed { page: number, tool: "pdftoppm", message: "unreadable PGM".into() })?;
+    drop(bytes);
+    // A page fed upside down is turned before it is read: its lines' shape
+    // tells, for a fraction of the cost of reading it twice.
+    let mut read_from = raster.clone();
+    if upside_down(&g) == Some(true) {
+        g = rotate_cw(&g, 180);
+        read_from = dir.join(format!("u{number}.pgm"));
+        write_pgm(&read_from, &g).map_err(|e| OcrError::Io(e.to_string()))?;
+    }
+    let mut tsv = recognize_raster(&read_from, number, langs, deadline, settings, dir)?;
     let mut size = (width, height);
-    // Orientation detection only for pages that read badly upright
-    // (sideways or upside down), on a half-size copy (4x fewer pixels);
-    // the page is then turned upright here and read again.
+    // Orientation detection only for pages that still read badly (sideways,
+    // or turned when the lines did not tell), on a half-size copy (4x fewer
+    // pixels); the page is then turned upright here and read again.
     if osd && reads_badly(&tsv) {
-        let g = gray()?;
         let small = dir.join(format!("s{number}.pgm"));
         write_pgm(&small, &halve(&g)).map_err(|e| OcrError::Io(e.to_string()))?;
         // The page already reads badly upright, so a modest confidence is
@@ -297,10 +303,10 @@ fn ocr_one(pdf: &Path, dir: &Path, number: u32, width: f64, height: f64, langs: 
         // A confident "upright" (a noisy page, not a turned one) ends it there.
         let verdict = match osd_verdict(&small, number, deadline, settings, dir) {
             Some((r, conf)) if conf >= 1.0 => Some(r),
-            _ => osd_verdict(&raster, number, deadline, settings, dir).filter(|v| v.1 >= 1.0).map(|v| v.0),
+            _ => osd_verdict(&read_from, number, deadline, settings, dir).filter(|v| v.1 >= 1.0).map(|v| v.0),
         };
         if let Some(r) = verdict.filter(|r| *r != 0) {
-            let upright = dir.join(format!("u{number}.pgm"));
+            let upright = dir.join(format!("v{number}.pgm"));
             write_pgm(&upright, &rotate_cw(&g, r)).map_err(|e| OcrError::Io(e.to_string()))?;
             tsv = recognize_raster(&upright, number, langs, deadline, settings, dir)?;
             if r == 90 || r == 270 {
@@ -309,10 +315,14 @@ fn ocr_one(pdf: &Path, dir: &Path, number: u32, width: f64, height: f64, langs: 
             let _ = std::fs::remove_file(&upright);
         }
     }
+    drop(g);
     let page = page_from_tsv(&tsv, number, size.0, size.1, 0);
     // Separator sheets carry a code and next to no text: other pages are not measured nor searched.
     let scan = if page.words.len() < SEPARATOR_MAX_WORDS { scan_raster(&raster, number, deadline, settings, dir)? } else { PageScan { number, ..Default::default() } };
     let _ = std::fs::remove_file(&raster);
+    if read_from != raster {
+        let _ = std::fs::remove_file(&read_from);
+    }
     Ok((page, scan))
 }
 

@@ -427,7 +427,8 @@ fn phrase_items(p: &Phrase, pi: usize, order: DateOrder, registry: bool, out: &m
     let mut in_label = vec![false; p.words.len()];
     for run in &runs {
         let refs: Vec<&str> = run.iter().map(|t| t.text.as_str()).collect();
-        for m in find_labels(&refs) {
+        let ocr: Vec<bool> = run.iter().map(|t| p.words[t.word].conf < 1.0).collect();
+        for m in find_labels(&refs, &ocr) {
             // A label is whole words ("PO-5561" holds no "PO" label), except
             // a number sign glued to its value ("N°2026-001").
             if !run[m.first].first || !(run[m.last].last || run[m.last].text == "no") {

@@ -157,10 +157,20 @@ static INDEX: LazyLock<HashMap<String, Vec<Pattern>>> = LazyLock::new(|| {
             if tokens.is_empty() {
                 continue;
             }
-            let list = map.entry(tokens[0].clone()).or_default();
-            // First declaration of a variant wins (tables list specific kinds first).
-            if !list.iter().any(|p| p.tokens == tokens) {
-                list.push(Pattern { tokens, kind, strength });
+            // OCR and some fonts drop the apostrophe of an elision:
+            // "N° d'avoir" read as "NUMERO DAVOIR", "date d'émission" as "DATE DEMISSION".
+            let elided: Option<Vec<String>> = tokens.iter().position(|t| t == "d" || t == "l").filter(|&k| k + 1 < tokens.len()).map(|k| {
+                let mut t = tokens.clone();
+                let next = t.remove(k + 1);
+                t[k].push_str(&next);
+                t
+            });
+            for tokens in std::iter::once(tokens).chain(elided) {
+                let list = map.entry(tokens[0].clone()).or_default();
+                // First declaration of a variant wins (tables list specific kinds first).
+                if !list.iter().any(|p| p.tokens == tokens) {
+                    list.push(Pattern { tokens, kind, strength });
+                }
             }
         }
     }
@@ -179,19 +189,47 @@ pub(crate) struct LabelMatch {
     pub strength: f32,
 }
 
+/// Whether an OCR'd token may be a garbled lexicon token: long words only,
+/// one letter substituted in 6 to 8 letters ("betray" for "betrag"), two
+/// edits from 9 letters ("recrmungsnr" for "rechnungsnr"). Short words and
+/// added or dropped letters in mid-length words ("gesamte", "clients") are
+/// other words too often.
+fn garbled(lex: &str, tok: &str) -> bool {
+    let (n, m) = (lex.chars().count(), tok.chars().count());
+    if n < 6 || tok.chars().any(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    if n <= 8 {
+        return n == m && lex.chars().zip(tok.chars()).filter(|(a, b)| a != b).count() == 1;
+    }
+    n.abs_diff(m) <= 1 && super::text::edits(lex, tok) <= 2
+}
+
 /// Labels in a sequence of tokens (one phrase), longest match at each
-/// position, left to right, never overlapping.
-pub(crate) fn find_labels(tokens: &[&str]) -> Vec<LabelMatch> {
+/// position, left to right, never overlapping. Tokens flagged in `ocr` may
+/// match a lexicon token they are a garbled reading of (see [`garbled`]);
+/// such a label is believed a little less.
+pub(crate) fn find_labels(tokens: &[&str], ocr: &[bool]) -> Vec<LabelMatch> {
     let mut out = Vec::new();
     let mut i = 0;
+    let is_ocr = |j: usize| ocr.get(j).copied().unwrap_or(false);
     while i < tokens.len() {
-        let mut hit = None;
-        if let Some(list) = INDEX.get(tokens[i]) {
+        let mut hit: Option<LabelMatch> = None;
+        let mut lists: Vec<&Vec<Pattern>> = INDEX.get(tokens[i]).into_iter().collect();
+        if is_ocr(i) && !INDEX.contains_key(tokens[i]) {
+            lists.extend(INDEX.iter().filter(|(k, _)| garbled(k, tokens[i])).map(|(_, v)| v));
+        }
+        for list in lists {
             for p in list {
                 let n = p.tokens.len();
-                if i + n <= tokens.len() && p.tokens.iter().zip(&tokens[i..i + n]).all(|(a, b)| a == b) {
-                    hit = Some(LabelMatch { first: i, last: i + n - 1, kind: p.kind, strength: p.strength });
-                    break;
+                if i + n > tokens.len() || hit.as_ref().is_some_and(|h| h.last + 1 - h.first >= n) {
+                    continue;
+                }
+                let exact = p.tokens.iter().zip(&tokens[i..i + n]).all(|(a, b)| a == b);
+                let near = exact || p.tokens.iter().zip(&tokens[i..i + n]).enumerate().all(|(k, (a, b))| a == b || (is_ocr(i + k) && garbled(a, b)));
+                if near {
+                    let strength = if exact { p.strength } else { p.strength * 0.9 };
+                    hit = Some(LabelMatch { first: i, last: i + n - 1, kind: p.kind, strength });
                 }
             }
         }
@@ -213,7 +251,7 @@ mod tests {
     fn kinds(s: &str) -> Vec<LabelKind> {
         let toks = phrase_tokens(&fold(s));
         let refs: Vec<&str> = toks.iter().map(String::as_str).collect();
-        find_labels(&refs).into_iter().map(|m| m.kind).collect()
+        find_labels(&refs, &[]).into_iter().map(|m| m.kind).collect()
     }
 
     #[test]
@@ -247,5 +285,29 @@ mod tests {
         assert_eq!(kinds("Ohne MwSt."), [Other]);
         assert_eq!(kinds("Total ohne MwSt."), [Net]);
         assert_eq!(kinds("Sold By :"), [Seller]);
+        // An elision's apostrophe lost by OCR or a font.
+        assert_eq!(kinds("NUMERO DAVOIR"), [InvoiceNumber]);
+        assert_eq!(kinds("DATE DEMISSION"), [InvoiceDate]);
+    }
+
+    fn ocr_kinds(s: &str) -> Vec<LabelKind> {
+        let toks = phrase_tokens(&fold(s));
+        let refs: Vec<&str> = toks.iter().map(String::as_str).collect();
+        find_labels(&refs, &vec![true; refs.len()]).into_iter().map(|m| m.kind).collect()
+    }
+
+    #[test]
+    fn garbled_ocr_words_still_name_their_label() {
+        use LabelKind::*;
+        assert_eq!(ocr_kinds("Beiegdatum"), [InvoiceDate]);
+        assert_eq!(ocr_kinds("Zu zanlender Betray"), [Gross]);
+        assert_eq!(ocr_kinds("RecrmüngsNr."), [InvoiceNumber]);
+        assert_eq!(ocr_kinds("Rechsung"), [Title]);
+        // Born-digital text is taken as printed.
+        assert!(kinds("Beiegdatum").is_empty());
+        // Other words one letter longer, and short words, are not labels.
+        assert!(ocr_kinds("gesamte Leistung").is_empty());
+        assert!(ocr_kinds("clients").is_empty());
+        assert!(ocr_kinds("Dato").is_empty());
     }
 }
