@@ -263,8 +263,38 @@ fn dump_items() {
     let spec = std::env::var("PL_DUMP").unwrap_or_else(|_| "11:0".into());
     let (seed, index) = spec.split_once(':').map(|(a, b)| (a.parse().unwrap_or(11), b.parse().unwrap_or(0))).unwrap_or((11, 0));
     let needle = std::env::var("PL_LINE").unwrap_or_default();
-    let sample = samplegen::make(seed, index, &Buyer::demo());
-    let pages = extract_pages(&sample.pdf).expect("extract");
+    // PL_DUMP_PAGES=file.json:N: page N of saved pages ({"pages": [{number, width,
+    // height, words: [{text, bbox, confidence}]}]}, e.g. OCR output kept to study it).
+    let pages = match std::env::var("PL_DUMP_PAGES") {
+        Ok(spec) => {
+            let (path, n) = spec.rsplit_once(':').expect("file.json:N");
+            let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("json");
+            let f = |b: &serde_json::Value, k: usize| b[k].as_f64().unwrap_or(0.0);
+            v["pages"]
+                .as_array()
+                .expect("pages")
+                .iter()
+                .filter(|p| p["number"].to_string() == n)
+                .map(|p| crate::capture::Page {
+                    number: 1,
+                    width: p["width"].as_f64().unwrap_or(595.0),
+                    height: p["height"].as_f64().unwrap_or(842.0),
+                    source: crate::capture::TextSource::Ocr,
+                    words: p["words"]
+                        .as_array()
+                        .expect("words")
+                        .iter()
+                        .map(|w| crate::capture::Word {
+                            text: w["text"].as_str().unwrap_or_default().into(),
+                            bbox: crate::capture::BBox::new(f(&w["bbox"], 0), f(&w["bbox"], 1), f(&w["bbox"], 2), f(&w["bbox"], 3)),
+                            confidence: w["confidence"].as_f64().unwrap_or(1.0) as f32,
+                        })
+                        .collect(),
+                })
+                .collect()
+        }
+        Err(_) => extract_pages(&samplegen::make(seed, index, &Buyer::demo()).pdf).expect("extract"),
+    };
     let doc = layout::Doc::build(&pages);
     for p in &doc.pages {
         for l in &p.lines {

@@ -18,7 +18,7 @@ use super::amount::{scan_amounts, scan_percents, Amount};
 use super::date::{scan_dates, DateOrder};
 use super::ids::{scan_ids, FoundId};
 use super::lexicon::{find_labels, LabelKind};
-use super::text::{fold, word_tokens};
+use super::text::{fold, phrase_tokens, word_tokens};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Lang {
@@ -320,6 +320,25 @@ fn id_across(words: &[(String, BBox)], left: &[usize], right: &[usize]) -> bool 
     scan_ids(&text, false).iter().any(|id| id.start < a.len() && id.end > a.len() + 1)
 }
 
+/// Whether a label runs across the gap between OCR'd words ("REF." |
+/// "FACTURE"): tesseract's tight boxes of letter-spaced capitals stand as
+/// far apart as columns. Born-digital text is split as printed.
+fn label_across(words: &[(String, BBox)], confs: &[f32], left: &[usize], right: &[usize]) -> bool {
+    let (Some(&l), Some(&r)) = (left.last(), right.first()) else { return false };
+    if confs[l] >= 1.0 && confs[r] >= 1.0 {
+        return false;
+    }
+    let tokens = |ks: &[usize]| -> Vec<(String, bool)> { ks.iter().flat_map(|&k| phrase_tokens(&fold(&words[k].0)).into_iter().map(move |t| (t, confs[k] < 1.0))).collect() };
+    let (a, b) = (tokens(&left[left.len().saturating_sub(3)..]), tokens(&right[..right.len().min(3)]));
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    let all: Vec<&(String, bool)> = a.iter().chain(&b).collect();
+    let refs: Vec<&str> = all.iter().map(|t| t.0.as_str()).collect();
+    let ocr: Vec<bool> = all.iter().map(|t| t.1).collect();
+    find_labels(&refs, &ocr).iter().any(|m| m.first < a.len() && m.last >= a.len())
+}
+
 fn build_line(words: &[(String, BBox)], confs: &[f32], idxs: &[usize]) -> Line {
     // Phrases: a gap wider than ~0.8 of the text height separates columns.
     let mut groups: Vec<Vec<usize>> = Vec::new();
@@ -333,7 +352,11 @@ fn build_line(words: &[(String, BBox)], confs: &[f32], idxs: &[usize]) -> Line {
                 // An IBAN's first group ("FR76") is never a phrase of its own:
                 // OCR boxes and some layouts space it away from the rest.
                 let joins_iban = iban_head(&words[p].0) && gap < 3.0 * h && words[i].0.starts_with(|c: char| c.is_ascii_digit());
-                gap > 0.8 * h && !joins_iban && !(gap < 3.0 * h && id_across(words, groups.last().map_or(&[][..], |g| g), &idxs[n..]))
+                let left = groups.last().map_or(&[][..], |g| g);
+                gap > 0.8 * h
+                    && !joins_iban
+                    && !(gap < 3.0 * h && id_across(words, left, &idxs[n..]))
+                    && !(gap < 2.0 * h && label_across(words, confs, left, &idxs[n..]))
             }
             None => true,
         };

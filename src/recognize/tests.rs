@@ -145,6 +145,28 @@ Gesamtbetrag 119,00";
 }
 
 #[test]
+fn ocr_label_cut_into_two_phrases_is_one_label() {
+    // Tesseract boxes letter-spaced capitals tightly: "REF." and "FACTURE"
+    // stand 6 pt apart on a 6 pt line, as far as two columns would.
+    let page = Layout::new()
+        .text(18.0, 64.0, 6.0, "Hôtel du Parc SAS")
+        .word(195.0, 94.0, 206.0, 100.0, "REF.", 0.8)
+        .word(212.0, 94.0, 241.0, 100.0, "FACTURE", 0.9)
+        .word(375.0, 94.0, 390.0, 100.0, "DATE", 0.9)
+        .word(394.0, 94.0, 430.0, 100.0, "D'EMISSION", 0.9)
+        .text(18.0, 104.0, 8.0, "TELEPHONE")
+        .word(195.0, 104.0, 233.0, 112.0, "H-00157", 0.9)
+        .word(375.0, 104.0, 426.0, 112.0, "2026-04-21", 0.9)
+        .text(300.0, 400.0, 8.0, "Total HT 100,00")
+        .text(300.0, 412.0, 8.0, "TVA 20 % 20,00")
+        .text(300.0, 424.0, 8.0, "Total TTC 120,00")
+        .ocr_page(1);
+    let r = Recognizer::default().recognize(&[page]);
+    assert_eq!(v(&r, "invoice_number"), Some("H-00157"), "{:#?}", r.fields);
+    assert_eq!(v(&r, "invoice_date"), Some("2026-04-21"));
+}
+
+#[test]
 fn company_identity_excludes_own_identifiers_without_any_label() {
     // No buyer label at all: the company's identifiers are known from the config.
     let text = "\

@@ -65,6 +65,16 @@ impl Layout {
         }
         self
     }
+    /// One word at an exact box, with an OCR confidence.
+    pub fn word(mut self, x0: f64, y0: f64, x1: f64, y1: f64, text: &str, confidence: f32) -> Self {
+        self.words.push(Word { text: text.to_string(), bbox: BBox::new(x0, y0, x1, y1), confidence });
+        self
+    }
+    /// The page as OCR would return it: every word below full confidence.
+    pub fn ocr_page(self, number: u32) -> Page {
+        let words = self.words.into_iter().map(|w| Word { confidence: w.confidence.min(0.9), ..w }).collect();
+        Page { number, width: 595.0, height: 842.0, words, source: TextSource::Ocr }
+    }
     pub fn page(self, number: u32) -> Page {
         Page { number, width: 595.0, height: 842.0, words: self.words, source: TextSource::Digital }
     }
