@@ -427,15 +427,17 @@ fn collect_ids(doc: &Doc, blocks: &[Block], company: &Company) -> Vec<IdCand> {
 }
 
 /// The folded words before an item on its line: its own phrase up to it,
-/// and the phrases just before (OCR cuts "Votre n°" | "TVA" | ":" where
-/// print has one phrase), up to a wide gap or a phrase holding a value.
+/// the phrase before it, and the phrases before that (OCR cuts "Votre n°"
+/// | "TVA" | ":" where print has one phrase) up to a wide gap or a phrase
+/// holding a value.
 fn words_before(doc: &Doc, pi: usize, li: usize, it: &Item) -> String {
     let line = &doc.pages[pi].lines[li];
     let unit = doc.pages[pi].unit.max(it.bbox.height());
     let mut parts = vec![before_in(&line.phrases[it.phrase], &it.bbox)];
     let mut left_edge = line.phrases[it.phrase].bbox.x0;
-    for ph in line.phrases[..it.phrase].iter().rev().take(5) {
-        if left_edge - ph.bbox.x1 > 2.5 * unit || ph.raw.chars().any(|c| c.is_ascii_digit()) {
+    for (k, ph) in line.phrases[..it.phrase].iter().rev().take(5).enumerate() {
+        // The phrase just before is the label's, however far ("USt-IdNr. Kunde:      DE…").
+        if k > 0 && (left_edge - ph.bbox.x1 > 2.5 * unit || ph.raw.chars().any(|c| c.is_ascii_digit())) {
             break;
         }
         parts.push(ph.norm.clone());
