@@ -36,6 +36,8 @@ pub(crate) enum DateOrder {
 
 /// Every date in `text` with its byte span, earliest first.
 pub(crate) fn scan_dates(text: &str, order: DateOrder) -> Vec<(usize, usize, NaiveDate)> {
+    let mended = mend_ocr_months(text);
+    let text = mended.as_deref().unwrap_or(text);
     let mut out: Vec<(usize, usize, NaiveDate)> = Vec::new();
     let free = |out: &Vec<(usize, usize, NaiveDate)>, s: usize, e: usize| out.iter().all(|&(a, b, _)| e <= a || b <= s);
     for c in ISO.captures_iter(text) {
@@ -138,6 +140,38 @@ fn year(s: &str) -> u32 {
     }
 }
 
+/// OCR's way with a month's J: cut off ("25 J une 2026") or read as a
+/// bracket ("11-] an-2026", "11-)an-2026"). Rewritten in place, with the
+/// same byte length so spans still point into the original text
+/// ("J une" → "June "), when the mended word is a month name.
+fn mend_ocr_months(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let mut out: Option<Vec<u8>> = None;
+    for i in 0..b.len() {
+        if !matches!(b[i], b'J' | b']' | b')' | b'|') || (i > 0 && b[i - 1].is_ascii_alphanumeric()) {
+            continue;
+        }
+        // The rest of the word, after at most one space.
+        let gap = usize::from(b.get(i + 1) == Some(&b' '));
+        let start = i + 1 + gap;
+        let len = b[start.min(b.len())..].iter().take_while(|c| c.is_ascii_alphabetic()).count();
+        if gap + usize::from(b[i] != b'J') == 0 || !(2..=7).contains(&len) {
+            continue;
+        }
+        let word = format!("j{}", &text[start..start + len]);
+        if month(&word).is_none() {
+            continue;
+        }
+        let o = out.get_or_insert_with(|| b.to_vec());
+        o[i] = b'J';
+        o.copy_within(start..start + len, i + 1);
+        if gap == 1 {
+            o[i + 1 + len] = b' ';
+        }
+    }
+    out.and_then(|o| String::from_utf8(o).ok())
+}
+
 fn ymd(y: u32, m: u32, d: u32) -> Option<NaiveDate> {
     if !(1990..=2100).contains(&y) {
         return None;
@@ -220,6 +254,18 @@ mod tests {
         assert_eq!(p("6th June 2026"), Some(d(2026, 6, 6)));
         assert_eq!(p("15th of March 2026"), Some(d(2026, 3, 15)));
         assert_eq!(p("15 de marzo de 2026"), None);
+    }
+
+    #[test]
+    fn months_ocr_cut_or_bracketed() {
+        assert_eq!(p("25 J une 2026"), Some(d(2026, 6, 25)));
+        assert_eq!(p("23 J uly 2026"), Some(d(2026, 7, 23)));
+        assert_eq!(p("11-] an-2026"), Some(d(2026, 1, 11)));
+        assert_eq!(p("09-)an-2026"), Some(d(2026, 1, 9)));
+        assert_eq!(p("1er J uillet 2026"), Some(d(2026, 7, 1)));
+        // Other words are left alone.
+        assert_eq!(scan_dates("Ticket J ab 2026", DateOrder::DayFirst), []);
+        assert_eq!(mend_ocr_months("(see) an 12"), None);
     }
 
     #[test]
