@@ -209,15 +209,36 @@ fn sender_lines(doc: &Doc) -> Vec<(usize, usize, usize, String)> {
     let mut out = Vec::new();
     let Some(page) = doc.pages.first() else { return out };
     for (li, line) in page.lines.iter().enumerate() {
-        for (k, ph) in line.phrases.iter().enumerate() {
+        let mut k = 0;
+        while k < line.phrases.len() {
+            // A phrase, with the next ones when OCR boxed its separators
+            // apart ("Messe Service Nord GmbH" | ":" | "Am Messeplatz 1" | "-" | …).
+            let mut end = k + 1;
+            while end + 1 < line.phrases.len() && line.phrases[end].raw.chars().all(|c| !c.is_alphanumeric()) && line.phrases[end].raw.chars().count() <= 2 {
+                end += 2;
+            }
+            let phrases = &line.phrases[k..end];
+            let ph = &line.phrases[k];
+            let at = k;
+            k = end;
             if ph.bbox.y0 > page.height * 0.45 {
                 continue;
             }
-            let parts: Vec<&str> = ph.raw.split(['·', '•', '|']).map(str::trim).filter(|p| !p.is_empty()).collect();
-            let postal = parts.iter().skip(1).any(|p| p.split(' ').any(|w| (4..=5).contains(&w.len()) && w.chars().all(|c| c.is_ascii_digit())));
-            let small = ph.words.iter().all(|w| w.bbox.height() <= page.unit * 1.15);
-            if parts.len() >= 3 && postal && small {
-                out.push((0, li, k, parts[0].to_string()));
+            // Dots or bars between the parts. OCR reads the small dots as
+            // dashes or colons ("GmbH : Am Messeplatz 1 - 30521"); in print,
+            // dashes separate the parts of letterheads and footers too.
+            let ocr = phrases.iter().any(|p| p.words.iter().any(|w| w.conf < 1.0));
+            let joined = phrases.iter().map(|p| p.raw.as_str()).collect::<Vec<_>>().join(" ");
+            let raw = if ocr { joined.replace(" - ", " · ").replace(" – ", " · ").replace(" : ", " · ") } else { joined };
+            let parts: Vec<&str> = raw.split(['·', '•', '|']).map(str::trim).filter(|p| !p.is_empty()).collect();
+            // A postal code, with OCR's confusions of 1 and 0 ("3052!").
+            let digit = |c: char| c.is_ascii_digit() || (ocr && "!lIOo".contains(c));
+            let postal = parts.iter().skip(1).any(|p| p.split(' ').any(|w| (4..=5).contains(&w.len()) && w.chars().all(digit) && w.chars().filter(char::is_ascii_digit).count() >= 3));
+            let small = phrases.iter().all(|p| p.words.iter().all(|w| w.bbox.height() <= page.unit * 1.15));
+            // The sender's name comes first: a street ("18 cours Mirabeau - 13100 Aix") is a contact line.
+            let named = parts.first().is_some_and(|p| !p.chars().any(|c| c.is_ascii_digit()));
+            if parts.len() >= 3 && postal && small && named {
+                out.push((0, li, at, parts[0].to_string()));
             }
         }
     }

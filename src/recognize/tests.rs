@@ -167,6 +167,39 @@ fn ocr_label_cut_into_two_phrases_is_one_label() {
 }
 
 #[test]
+fn ocr_din_sender_line_with_its_dots_misread() {
+    // The return-address line's small dots come back as ":" and "-", each
+    // boxed as a phrase of its own, and the postal code as "3052!": the
+    // address under it is still the buyer's, not the supplier.
+    let page = Layout::new()
+        .text(376.0, 38.0, 17.0, "MSN Messe Service Nord")
+        .text(462.0, 69.0, 6.0, "Messe Service Nord GmbH")
+        .text(494.0, 79.0, 8.0, "Am Messeplatz 1")
+        .text(497.0, 88.0, 7.0, "30521 Hannover")
+        .word(57.0, 143.0, 74.0, 152.0, "Messe", 0.9)
+        .word(76.0, 143.0, 95.0, 152.0, "Service", 0.9)
+        .word(97.0, 143.0, 110.0, 152.0, "Nord", 0.9)
+        .word(111.0, 143.0, 128.0, 152.0, "GmbH", 0.9)
+        .word(131.0, 143.0, 132.0, 152.0, ":", 0.8)
+        .word(134.0, 143.0, 143.0, 152.0, "Am", 0.9)
+        .word(146.0, 143.0, 174.0, 152.0, "Messeplatz", 0.9)
+        .word(177.0, 143.0, 179.0, 152.0, "1", 0.9)
+        .word(182.0, 143.0, 183.0, 152.0, "-", 0.8)
+        .word(185.0, 143.0, 200.0, 152.0, "3052!", 0.9)
+        .word(203.0, 143.0, 229.0, 152.0, "Hannover", 0.9)
+        .text(58.0, 160.0, 8.0, "Cabinet Demo SAS")
+        .text(58.0, 172.0, 8.0, "12 rue de la Paix")
+        .text(58.0, 184.0, 8.0, "75002 Paris")
+        .text(57.0, 240.0, 10.0, "Invoice # MSN-26-00537   Invoice Date 02.05.2026")
+        .text(300.0, 400.0, 10.0, "Net total 100.00")
+        .text(300.0, 412.0, 10.0, "VAT 19 % 19.00")
+        .text(300.0, 424.0, 10.0, "Total due 119.00")
+        .ocr_page(1);
+    let r = Recognizer::default().recognize(&[page]);
+    assert_eq!(v(&r, "supplier_name"), Some("Messe Service Nord GmbH"), "{:#?}", r.fields);
+}
+
+#[test]
 fn company_identity_excludes_own_identifiers_without_any_label() {
     // No buyer label at all: the company's identifiers are known from the config.
     let text = "\
