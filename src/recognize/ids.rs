@@ -111,7 +111,17 @@ fn ocr_digits(text: &str) -> String {
             continue;
         }
         out.push_str(&word[..keep]);
-        out.extend(body.chars().map(|c| digit(c).unwrap_or(c)));
+        // Separators misread too: a comma for a dot ("CHE-497.792,223"), a
+        // dash inside a group of digits ("CH83 0023-5725").
+        let chars: Vec<char> = body.chars().collect();
+        for (k, &c) in chars.iter().enumerate() {
+            let between = k > 0 && k + 1 < chars.len() && chars[k - 1].is_ascii_alphanumeric() && chars[k + 1].is_ascii_alphanumeric();
+            out.push(match c {
+                ',' => '.',
+                '-' if between => ' ',
+                c => digit(c).unwrap_or(c),
+            });
+        }
     }
     out
 }
@@ -138,13 +148,13 @@ fn scan_into(out: &mut Vec<FoundId>, up: &str, registry_labelled: bool, misread:
     for m in EU_VAT.find_iter(&up) {
         if free(out, m.start(), m.end()) {
             let mut value = compact_id(m.as_str());
-            if misread && !(value.starts_with("DE") && de_vat_valid(&value)) {
-                continue;
-            }
             for suffix in ["MWST", "TVA", "IVA"] {
                 if value.starts_with("CHE") && value.ends_with(suffix) {
                     value.truncate(value.len() - suffix.len());
                 }
+            }
+            if misread && !checked_vat_valid(&value) {
+                continue;
             }
             out.push(FoundId { kind: IdKind::VatId, value, start: m.start(), end: m.end() });
         }
@@ -275,6 +285,40 @@ pub(crate) fn de_vat_valid(v: &str) -> bool {
     check == d[8]
 }
 
+/// A VAT id whose country defines a check digit that holds (DE, CH, GB):
+/// what a digit-confusion reading must pass to be believed.
+fn checked_vat_valid(v: &str) -> bool {
+    match v.get(..2) {
+        Some("DE") => de_vat_valid(v),
+        Some("CH") => che_vat_valid(v),
+        Some("GB") => gb_vat_valid(v),
+        _ => false,
+    }
+}
+
+/// Swiss UID (CHE + 8 digits + check digit): weights 5 4 3 2 7 6 5 4, mod 11.
+pub(crate) fn che_vat_valid(v: &str) -> bool {
+    let d: Vec<u32> = v.bytes().skip(3).map(|b| b.wrapping_sub(b'0') as u32).collect();
+    if !v.starts_with("CHE") || d.len() != 9 || d.iter().any(|&x| x > 9) {
+        return false;
+    }
+    let sum: u32 = d[..8].iter().zip([5, 4, 3, 2, 7, 6, 5, 4]).map(|(a, w)| a * w).sum();
+    let check = (11 - sum % 11) % 11;
+    check != 10 && check == d[8]
+}
+
+/// UK VAT number (GB + 9 digits, or 12 with a branch): the first seven
+/// digits weighted 8 to 2 plus the last two are 0 mod 97, or 55 more (the
+/// scheme since 2010).
+pub(crate) fn gb_vat_valid(v: &str) -> bool {
+    let d: Vec<u32> = v.bytes().skip(2).map(|b| b.wrapping_sub(b'0') as u32).collect();
+    if !v.starts_with("GB") || !(d.len() == 9 || d.len() == 12) || d.iter().any(|&x| x > 9) {
+        return false;
+    }
+    let sum: u32 = d[..7].iter().zip((2..=8).rev()).map(|(a, w)| a * w).sum::<u32>() + d[7] * 10 + d[8];
+    sum % 97 == 0 || (sum + 55) % 97 == 0
+}
+
 pub(crate) fn fr_vat_valid(v: &str) -> bool {
     let v = compact_id(v);
     if v.len() != 13 || !v.starts_with("FR") {
@@ -353,6 +397,11 @@ mod tests {
         assert!(de_vat_valid("DE219423845") && !de_vat_valid("DE219423846"));
         assert_eq!(scan_ids("N° TVA FR779446867H0", false)[0].value, "FR77944686740");
         assert_eq!(scan_ids("IBAN BE 74 3636 8526 2907 BIC", false)[0].value, "BE74363685262907");
+        // Separators OCR misread inside ids.
+        assert_eq!(scan_ids("HORS CHE-497.792,223 TVA", false)[0].value, "CHE497792223");
+        assert_eq!(scan_ids("CH83 0023-5725 3929 5156 1", false)[0].value, "CH8300235725392951561");
+        assert!(che_vat_valid("CHE497792223") && !che_vat_valid("CHE497792224"));
+        assert!(gb_vat_valid("GB888249658") && gb_vat_valid("GB239507155") && !gb_vat_valid("GB888249659"));
         // A word that is mostly letters is left alone.
         assert_eq!(ocr_digits("BOIS SOLO 12"), "BOIS SOLO 12");
     }

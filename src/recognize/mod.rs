@@ -35,7 +35,7 @@ mod layout;
 mod lexicon;
 mod marks;
 mod party;
-mod text;
+pub(crate) mod text;
 mod totals;
 
 #[cfg(test)]

@@ -53,7 +53,21 @@ pub fn starts_document(page: &Page) -> bool {
     let limit = page.height.max(1.0) * 0.45;
     let top: Vec<String> = lines(page).into_iter().filter(|(_, y)| *y <= limit).map(|(t, _)| t).collect();
     let text = top.join("\n");
-    title.is_match(&text) && date.is_match(&text)
+    let titled = title.is_match(&text) || (page.source == crate::capture::TextSource::Ocr && ocr_title(&top));
+    titled && date.is_match(&text)
+}
+
+/// A title OCR spaced out ("F ac tu re") or misread by one letter
+/// ("EACTURE", "Rechsung"): the top lines' words, and each line with its
+/// spaces taken out, against the long title words.
+fn ocr_title(top: &[String]) -> bool {
+    const TITLES: [&str; 6] = ["facture", "invoice", "rechnung", "gutschrift", "receipt", "quittung"];
+    let fold = |s: &str| crate::recognize::text::fold(s).chars().filter(|c| c.is_alphanumeric()).collect::<String>();
+    let one_off = |w: &str, t: &str| w.len() == t.len() && w.chars().zip(t.chars()).filter(|(a, b)| a != b).count() <= 1;
+    top.iter().any(|line| {
+        let squeezed = fold(line);
+        TITLES.iter().any(|t| squeezed.contains(t)) || line.split_whitespace().map(fold).any(|w| TITLES.iter().any(|t| one_off(&w, t)))
+    })
 }
 
 /// Blank: next to no ink (when the image was measured) and no word read

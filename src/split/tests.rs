@@ -125,6 +125,23 @@ fn document_start_needs_a_title_and_a_date_near_the_top() {
 }
 
 #[test]
+fn ocr_titles_spaced_out_or_misread_still_open_a_document() {
+    let ocr = |lines: &[&str]| {
+        let mut l = Layout::new();
+        for (k, t) in lines.iter().enumerate() {
+            l = l.text(50.0, 60.0 + 14.0 * k as f64, 10.0, t);
+        }
+        l.ocr_page(1)
+    };
+    assert!(starts_document(&ocr(&["Hôtel Lac Léman", "SA F ac tu re", "LL-00165 4 mai 2026"])));
+    assert!(starts_document(&ocr(&["BLE TACTURL DATE DR EACTURE", "LL-00165 4 mai 2026"])));
+    // Born-digital text is read as printed.
+    let printed = Layout::new().text(50.0, 60.0, 10.0, "SA F ac tu re").text(50.0, 74.0, 10.0, "4 mai 2026").page(1);
+    assert!(!starts_document(&printed));
+    assert!(!starts_document(&ocr(&["Description Qty Amount", "Delivered 4 mai 2026"])));
+}
+
+#[test]
 fn separator_codes_with_and_without_category() {
     let codes = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     assert_eq!(separator_code(&codes(&["PATCHT"]), "PATCHT"), Some(SeparatorCode { category: None }));
