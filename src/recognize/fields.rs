@@ -126,8 +126,11 @@ fn vertical<'a>(doc: &'a Doc, at: At, want: &dyn Fn(&Item) -> bool, down: bool) 
         if gap > if down { 6.0 * unit } else { 1.6 * unit } {
             break;
         }
+        // OCR reads scanner specks as one-character words with a box of no
+        // height ("À" between a label and its value): they hide nothing.
+        let speck = |it: &Item| it.conf < 1.0 && it.text.chars().count() <= 2 && it.bbox.height() < 0.25 * unit;
         let in_col: Vec<(usize, &Item, f64)> =
-            line.items.iter().enumerate().map(|(k, it)| (k, it, h_overlap(&it.bbox, &col))).filter(|(_, _, o)| *o > 0.0).collect();
+            line.items.iter().enumerate().filter(|(_, it)| !speck(it)).map(|(k, it)| (k, it, h_overlap(&it.bbox, &col))).filter(|(_, _, o)| *o > 0.0).collect();
         if in_col.is_empty() {
             continue;
         }

@@ -260,7 +260,11 @@ fn group_lines(words: &[(String, BBox)]) -> Vec<Vec<usize>> {
                 break;
             }
             let d = (cy - acy).abs();
-            if d > 0.5 * h.min(*ah) {
+            // A box of next to no height (OCR boxes a speck with the digit
+            // beside it: ".6" 1 pt high in "6 juin 2026") joins the line
+            // whose band it lies in.
+            let tolerance = if h < 0.3 * *ah { 0.5 * *ah } else { 0.5 * h.min(*ah) };
+            if d > tolerance {
                 continue;
             }
             // Over or under a word of the line, not beside it: OCR boxes of
@@ -348,7 +352,9 @@ fn build_line(words: &[(String, BBox)], confs: &[f32], idxs: &[usize]) -> Line {
             Some(&p) => {
                 let pb = words[p].1;
                 let gap = b.x0 - pb.x1;
-                let h = pb.height().min(b.height()).max(1.0);
+                let (lo, hi) = (pb.height().min(b.height()), pb.height().max(b.height()));
+                // A speck-sized OCR box (".6") is measured by its neighbour.
+                let h = if lo < 0.3 * hi { hi } else { lo }.max(1.0);
                 // An IBAN's first group ("FR76") is never a phrase of its own:
                 // OCR boxes and some layouts space it away from the rest.
                 let joins_iban = iban_head(&words[p].0) && gap < 3.0 * h && words[i].0.starts_with(|c: char| c.is_ascii_digit());
