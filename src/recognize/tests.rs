@@ -200,6 +200,27 @@ fn ocr_din_sender_line_with_its_dots_misread() {
 }
 
 #[test]
+fn ocr_specks_neither_hide_a_value_nor_cut_it() {
+    // Tesseract boxed the day of "6 juin 2026" with a speck (".6", 1 pt
+    // high), and read another speck as "À" between the label and its value.
+    let page = Layout::new()
+        .text(18.0, 74.0, 12.0, "Les Saveurs d'Armand SARL")
+        .word(196.0, 95.0, 264.0, 100.0, "FACTURE", 0.97)
+        .word(376.0, 95.0, 392.0, 100.0, "DATE", 0.97)
+        .word(415.0, 98.0, 416.0, 98.0, "À", 0.26)
+        .word(196.0, 103.0, 244.0, 116.0, "202606-205", 0.92)
+        .word(372.0, 111.0, 373.0, 112.0, ".6", 0.81)
+        .word(376.0, 103.0, 400.0, 116.0, "juin", 0.97)
+        .word(403.0, 103.0, 423.0, 116.0, "2026", 0.97)
+        .text(300.0, 400.0, 10.0, "Total HT 100,00")
+        .text(300.0, 412.0, 10.0, "TVA 20 % 20,00")
+        .text(300.0, 424.0, 10.0, "Total TTC 120,00")
+        .ocr_page(1);
+    let r = Recognizer::default().recognize(&[page]);
+    assert_eq!(v(&r, "invoice_date"), Some("2026-06-06"), "{:#?}", r.fields);
+}
+
+#[test]
 fn company_identity_excludes_own_identifiers_without_any_label() {
     // No buyer label at all: the company's identifiers are known from the config.
     let text = "\
