@@ -59,7 +59,14 @@ static DIGIT_RUN: LazyLock<Regex> = LazyLock::new(|| super::text::lite(r"(?-u:\b
 
 /// Identifiers in one text. SIREN/SIRET are only taken where `registry_labelled`
 /// says the text names them (a bare 9-digit number is too often something else).
+#[cfg(test)]
 pub(crate) fn scan_ids(text: &str, registry_labelled: bool) -> Vec<FoundId> {
+    scan_ids_read(text, registry_labelled, false)
+}
+
+/// [`scan_ids`], for a text that OCR read (`ocr`): a French VAT id whose
+/// key alone is one digit off is also taken, with its key recomputed.
+pub(crate) fn scan_ids_read(text: &str, registry_labelled: bool, ocr: bool) -> Vec<FoundId> {
     let up = text.to_uppercase();
     // Byte offsets must stay valid: uppercasing non-ASCII can change lengths.
     let up = if up.len() == text.len() { up } else { text.to_string() };
@@ -71,8 +78,34 @@ pub(crate) fn scan_ids(text: &str, registry_labelled: bool) -> Vec<FoundId> {
     if digits != up {
         scan_into(&mut out, &digits, registry_labelled, true);
     }
+    if ocr {
+        for c in FR_VAT.captures_iter(&digits) {
+            let m = c.get(0).expect("m");
+            let Some(value) = fr_vat_mended(&compact_id(m.as_str())) else { continue };
+            // Its SIREN alone may have been taken as a registry number: the VAT id holds it.
+            let inside = |f: &FoundId| f.kind == IdKind::Siren && m.start() <= f.start && f.end <= m.end();
+            if out.iter().all(|f| m.end() <= f.start || f.end <= m.start() || inside(f)) {
+                out.retain(|f| !inside(f));
+                out.push(FoundId { kind: IdKind::VatId, value, start: m.start(), end: m.end() });
+            }
+        }
+    }
     out.sort_by_key(|f| f.start);
     out
+}
+
+/// "FR 06 980311021" read for FR66980311021: the SIREN holds its Luhn
+/// check and the printed key differs from the one it implies in a single
+/// digit. (The two checks together let through about one misread SIREN
+/// in fifty; a wrong key with a right SIREN is the common OCR slip.)
+fn fr_vat_mended(v: &str) -> Option<String> {
+    let (key, siren) = (v.get(2..4)?, v.get(4..)?);
+    if !v.starts_with("FR") || siren.len() != 9 || !luhn(siren) {
+        return None;
+    }
+    let want = format!("{:02}", fr_vat_key(siren)?);
+    let off = key.chars().zip(want.chars()).filter(|(a, b)| a != b).count();
+    (off == 1).then(|| format!("FR{want}{siren}"))
 }
 
 /// `text` with letters OCR confuses with digits turned into those digits,
@@ -397,6 +430,12 @@ mod tests {
         assert!(de_vat_valid("DE219423845") && !de_vat_valid("DE219423846"));
         assert_eq!(scan_ids("N° TVA FR779446867H0", false)[0].value, "FR77944686740");
         assert_eq!(scan_ids("IBAN BE 74 3636 8526 2907 BIC", false)[0].value, "BE74363685262907");
+        // A key one digit off on a scan, its SIREN sound: mended; not in print.
+        assert_eq!(scan_ids_read("N° TVA: FR 06 980311021", false, true)[0].value, "FR66980311021");
+        assert_eq!(scan_ids_read("SIRET 965 | TVA: FR 06 980311021", true, true).iter().map(|f| f.value.as_str()).collect::<Vec<_>>(), ["FR66980311021"]);
+        assert!(scan_ids("N° TVA: FR 06 980311021", false).is_empty());
+        assert!(scan_ids_read("N° TVA: FR 05 980311021", false, true).is_empty(), "two digits off");
+        assert!(scan_ids_read("N° TVA: FR 66 980311022", false, true).is_empty(), "the SIREN fails Luhn");
         // Separators OCR misread inside ids.
         assert_eq!(scan_ids("HORS CHE-497.792,223 TVA", false)[0].value, "CHE497792223");
         assert_eq!(scan_ids("CH83 0023-5725 3929 5156 1", false)[0].value, "CH8300235725392951561");

@@ -16,7 +16,7 @@ use crate::capture::{BBox, Page};
 
 use super::amount::{scan_amounts, scan_percents, Amount};
 use super::date::{scan_dates, DateOrder};
-use super::ids::{scan_ids, FoundId};
+use super::ids::{scan_ids_read, FoundId};
 use super::lexicon::{find_labels, LabelKind};
 use super::text::{fold, phrase_tokens, word_tokens};
 
@@ -309,7 +309,7 @@ fn iban_head(w: &str) -> bool {
 /// Whether a VAT id or an IBAN with a valid checksum runs across the gap
 /// between the words before (`left`) and from (`right`): OCR spaces the
 /// groups of "FR 92 335436341" as far apart as columns.
-fn id_across(words: &[(String, BBox)], left: &[usize], right: &[usize]) -> bool {
+fn id_across(words: &[(String, BBox)], confs: &[f32], left: &[usize], right: &[usize]) -> bool {
     let (Some(&l), Some(&r)) = (left.last(), right.first()) else { return false };
     let (lw, rw) = (&words[l].0, &words[r].0);
     // Cheap test first: digits on the right, a digit or a country code on the left.
@@ -321,7 +321,8 @@ fn id_across(words: &[(String, BBox)], left: &[usize], right: &[usize]) -> bool 
     let tail: Vec<&str> = right.iter().take(4).map(|&k| words[k].0.as_str()).collect();
     let (a, b) = (head.join(" "), tail.join(" "));
     let text = format!("{a} {b}");
-    scan_ids(&text, false).iter().any(|id| id.start < a.len() && id.end > a.len() + 1)
+    let ocr = confs[l] < 1.0 || confs[r] < 1.0;
+    scan_ids_read(&text, false, ocr).iter().any(|id| id.start < a.len() && id.end > a.len() + 1)
 }
 
 /// Whether a label runs across the gap between OCR'd words ("REF." |
@@ -361,7 +362,7 @@ fn build_line(words: &[(String, BBox)], confs: &[f32], idxs: &[usize]) -> Line {
                 let left = groups.last().map_or(&[][..], |g| g);
                 gap > 0.8 * h
                     && !joins_iban
-                    && !(gap < 3.0 * h && id_across(words, left, &idxs[n..]))
+                    && !(gap < 3.0 * h && id_across(words, confs, left, &idxs[n..]))
                     && !(gap < 2.0 * h && label_across(words, confs, left, &idxs[n..]))
             }
             None => true,
@@ -404,7 +405,7 @@ fn phrase_items(p: &Phrase, pi: usize, order: DateOrder, registry: bool, out: &m
         taken.push((s, e));
         out.push(Item { kind, bbox: p.span_bbox(s, e, false), phrase: pi, text: p.raw[s..e].to_string(), span: (s, e), conf: p.conf_of(s, e) });
     };
-    for id in scan_ids(&p.raw, registry) {
+    for id in scan_ids_read(&p.raw, registry, p.words.iter().any(|w| w.conf < 1.0)) {
         let (s, e) = (id.start, id.end);
         push(ItemKind::Id(id), s, e, out, &mut taken);
     }
