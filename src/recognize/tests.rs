@@ -221,6 +221,25 @@ fn ocr_specks_neither_hide_a_value_nor_cut_it() {
 }
 
 #[test]
+fn a_gross_equal_to_the_net_beside_a_real_vat_is_not_the_gross() {
+    // OCR lost the "Total due" line: the only "total" left is the lines'
+    // column, equal to the net. The gross is derived instead.
+    let text = "\
+Brightline Software Ltd                              Invoice No. BL-2026-0042
+                                                     Invoice date 12/03/2026
+
+Product / Service          Hrs/Qty     Price       Total
+Additional seats                30     18.60      558.00
+
+                                      Net total          558.00
+                                      VAT @ 20.00%       111.60";
+    let r = rec(&[text]);
+    assert_eq!(v(&r, "net_total"), Some("558.00"));
+    assert_eq!(v(&r, "vat_total"), Some("111.60"));
+    assert_eq!(v(&r, "gross_total"), Some("669.60"), "{:#?}", r.fields);
+}
+
+#[test]
 fn company_identity_excludes_own_identifiers_without_any_label() {
     // No buyer label at all: the company's identifiers are known from the config.
     let text = "\

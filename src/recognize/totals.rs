@@ -463,6 +463,12 @@ fn choose<'a>(
                             consistent = true;
                         } else {
                             s -= 1.0;
+                            // A "gross" equal to the net beside a real VAT is the net
+                            // read twice (a column's "Total" over the lines' sum, when
+                            // OCR lost the real total): deriving the gross is better.
+                            if (g.value - n.value).abs() <= tol && v.value.abs() > tol {
+                                s -= 1.0;
+                            }
                         }
                     }
                     // Two values: the third is derived; believed when the
