@@ -143,7 +143,8 @@ pub(crate) fn scan_percents(text: &str, taken: &[(usize, usize)]) -> Vec<(usize,
         if taken.iter().any(|&(s, e)| s < m.end() && m.start() < e) {
             continue;
         }
-        if text[..m.start()].chars().next_back().is_some_and(|b| b.is_alphanumeric() || b == '.' || b == ',') {
+        // Glued to a word is still a rate (OCR's "VAT at5%"); glued to digits it is not.
+        if text[..m.start()].chars().next_back().is_some_and(|b| b.is_ascii_digit() || b == '.' || b == ',') {
             continue;
         }
         let num = c.name("num").expect("num").as_str().replace(',', ".");
@@ -283,6 +284,10 @@ mod tests {
 
     #[test]
     fn percents() {
+        // OCR glues a rate to the word before it ("VAT at5%"); a number glued to digits is no rate.
+        let glued: Vec<Decimal> = scan_percents("VAT at5% on 1,378.74 / 1.5% / 12%", &[]).into_iter().map(|p| p.2).collect();
+        assert_eq!(glued, [dec!(5), dec!(1.5), dec!(12)]);
+        assert!(scan_percents("ref 2024.5%", &[]).is_empty());
         let p: Vec<Decimal> = scan_percents("TVA 20 % / 5,5% / 19.00%", &[]).into_iter().map(|p| p.2).collect();
         assert_eq!(p, vec![dec!(20), dec!(5.5), dec!(19)]);
         assert_eq!(normalize_rate(dec!(20.00)).to_string(), "20");
