@@ -99,6 +99,50 @@ const LEGAL_FORMS: [&str; 40] = [
     "gbr", "partg", "kgaa", "ltd", "limited", "llc", "inc", "plc", "llp", "corp", "bv", "nv", "srl", "spa", "sl", "ab", "oy", "aps", "se",
 ];
 
+/// Whether a page's words came from OCR.
+fn read_by_ocr(doc: &Doc, page: u32) -> bool {
+    doc.pages.iter().filter(|p| p.number == page).flat_map(|p| &p.lines).flat_map(|l| &l.phrases).flat_map(|ph| &ph.words).any(|w| w.conf < 1.0)
+}
+
+/// Accents tesseract's French and German models swap, mended by what the
+/// name's legal form says of its language: a German company has no "ô",
+/// "û" or "â" ("Kaffeerôsterei GmbH" → "Kaffeerösterei"); in French a word
+/// never ends in "ére" ("Imprimerie Lumiére SARL" → "Lumière").
+fn mend_ocr_accents(name: &str) -> String {
+    const GERMAN: [&str; 8] = ["gmbh", "mbh", "ag", "kg", "ohg", "ug", "gbr", "kgaa"];
+    const FRENCH: [&str; 11] = ["sas", "sasu", "sarl", "eurl", "sa", "sci", "snc", "scop", "selarl", "selas", "scp"];
+    let tokens = phrase_tokens(&fold(name));
+    let has = |forms: &[&str]| tokens.iter().any(|t| forms.contains(&t.as_str()));
+    if has(&GERMAN) && !has(&FRENCH) {
+        return name.chars().map(|c| match c {
+            'ô' => 'ö',
+            'Ô' => 'Ö',
+            'û' => 'ü',
+            'Û' => 'Ü',
+            'â' => 'ä',
+            'Â' => 'Ä',
+            c => c,
+        }).collect();
+    }
+    if has(&FRENCH) && !has(&GERMAN) {
+        return name
+            .split(' ')
+            .map(|w| {
+                let core = w.trim_end_matches(|c: char| !c.is_alphabetic());
+                match core.strip_suffix("ére").or_else(|| core.strip_suffix("éres")) {
+                    Some(stem) if !stem.is_empty() => {
+                        let plural = core.ends_with('s');
+                        format!("{stem}ère{}{}", if plural { "s" } else { "" }, &w[core.len()..])
+                    }
+                    _ => w.to_string(),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
+    name.to_string()
+}
+
 /// A name's significant tokens (legal form and punctuation dropped).
 fn name_core(folded: &str) -> Vec<String> {
     phrase_tokens(folded).into_iter().filter(|t| !LEGAL_FORMS.contains(&t.as_str())).collect()
@@ -188,7 +232,12 @@ pub(crate) fn analyze(doc: &Doc, company: &Company) -> Parties {
             p.issuer_is_company = Some(format!("name {:?}", n.value));
         }
     }
-    p.supplier_name = name;
+    p.supplier_name = name.map(|mut n| {
+        if read_by_ocr(doc, n.page) {
+            n.value = mend_ocr_accents(&n.value);
+        }
+        n
+    });
     p.ids = ids;
     p
 }
@@ -1021,6 +1070,17 @@ fn name_ok(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn accents_ocr_swaps_are_mended_by_the_names_language() {
+        assert_eq!(mend_ocr_accents("Kaffeerôsterei Brandt GmbH"), "Kaffeerösterei Brandt GmbH");
+        assert_eq!(mend_ocr_accents("Imprimerie Lumiére SARL"), "Imprimerie Lumière SARL");
+        assert_eq!(mend_ocr_accents("Les Frontiéres SAS"), "Les Frontières SAS");
+        // Other names, and French names' other accents, are left alone.
+        assert_eq!(mend_ocr_accents("Côté Jardin SARL"), "Côté Jardin SARL");
+        assert_eq!(mend_ocr_accents("Côte Consulting Ltd"), "Côte Consulting Ltd");
+        assert_eq!(mend_ocr_accents("Opéré SAS"), "Opéré SAS");
+    }
 
     #[test]
     fn legal_form_cut() {
