@@ -74,7 +74,7 @@ InvoiceNumber 1.0: invoice no; invoice number; invoice num; invoice nr; invoice 
 InvoiceNumber 1.0: rechnungsnummer; rechnung no; rechnungs no; rechnungsnr; rechnung nummer; beleg no; belegnummer; belegnr; gutschrift no; gutschriftsnummer; gutschrift nummer; rechnungs nummer; beleg nummer
 InvoiceNumber 0.6: no
 InvoiceNumber 0.9: re no; rg no; fact no; fakt no; rech no
-Title 0.7: facture; invoice; rechnung; avoir; gutschrift; credit note; tax invoice; facture d avoir; stornorechnung; rechnungskorrektur; credit memo; note de credit
+Title 0.7: facture; invoice; rechnung; avoir; gutschrift; credit note; tax invoice; facture d avoir; stornorechnung; rechnungskorrektur; credit memo; note de credit; your bill; your invoice; votre facture; ihre rechnung; bill
 InvoiceDate 0.7: date; datum
 InvoiceDate 1.0: date de facture; date facture; date de la facture; date d emission; date emission; date de facturation; facture du; invoice date; date of invoice; date of issue; issue date; issued on; date issued; invoice dated; tax point; tax date; rechnungsdatum; belegdatum; ausstellungsdatum; rechnung vom; datum der rechnung; date de l avoir; date d avoir; avoir du; credit note date; gutschriftsdatum; document date
 InvoiceDate 0.6: issued; dated
@@ -288,6 +288,9 @@ mod tests {
         // An elision's apostrophe lost by OCR or a font.
         assert_eq!(kinds("NUMERO DAVOIR"), [InvoiceNumber]);
         assert_eq!(kinds("DATE DEMISSION"), [InvoiceDate]);
+        // A bill's heading is a title, never the supplier's name.
+        assert_eq!(kinds("Your bill"), [Title]);
+        assert_eq!(kinds("Bill to"), [Buyer]);
     }
 
     fn ocr_kinds(s: &str) -> Vec<LabelKind> {
