@@ -240,6 +240,22 @@ Additional seats                30     18.60      558.00
 }
 
 #[test]
+fn a_vat_of_several_rates_is_their_sum_even_when_one_row_fits_a_rate() {
+    // OCR lost the "Total TTC" line. The last row's 78,57 on 1 449,89 is
+    // 5.4 %, near a real rate; the two rows' sum is the VAT.
+    let text = "\
+Hôtel du Parc SAS                                  Facture n° H-00157
+                                                   Date : 21/04/2026
+
+                                       Total HT            1 449,89 EUR
+                                       TVA (20,00%) sur 664,21   132,84 EUR
+                                       TVA (10,00%) sur 785,68    78,57 EUR";
+    let r = rec(&[text]);
+    assert_eq!(v(&r, "vat_total"), Some("211.41"), "{:#?}", r.fields);
+    assert_eq!(v(&r, "gross_total"), Some("1661.30"));
+}
+
+#[test]
 fn company_identity_excludes_own_identifiers_without_any_label() {
     // No buyer label at all: the company's identifiers are known from the config.
     let text = "\

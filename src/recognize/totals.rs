@@ -97,7 +97,10 @@ pub(crate) fn recognize(doc: &Doc, tol: Decimal, extras: Decimal, fixed: &Fixed)
     }
     let zero_text = vats.iter().any(|v| v.source.starts_with("text:"));
     let rates = expected_rates(doc);
-    let choice = choose(&nets, &vats, &grosses, tol, extras, zero_text, &rates);
+    // Bases and amounts of the breakdowns of several rates: a net and a VAT
+    // that both equal one's sums are confirmed by every row of it.
+    let multi: Vec<(Decimal, Decimal)> = sets.iter().filter(|s| s.len() >= 2).map(|s| sums(s)).collect();
+    let choice = choose(&nets, &vats, &grosses, tol, extras, zero_text, &rates, &multi);
 
     let mut t = Totals::default();
     let conf = |c: &AmountCand, consistent: bool| -> f32 {
@@ -431,6 +434,7 @@ fn printed_rates(doc: &Doc) -> Vec<Decimal> {
     printed
 }
 
+#[allow(clippy::too_many_arguments)]
 fn choose<'a>(
     nets: &'a [AmountCand],
     vats: &'a [AmountCand],
@@ -439,6 +443,7 @@ fn choose<'a>(
     extras: Decimal,
     zero_text: bool,
     rates: &[Decimal],
+    multi: &[(Decimal, Decimal)],
 ) -> Choice<'a> {
     let max_gross = grosses.iter().map(|g| g.value.abs()).max().unwrap_or_default();
     // Leaving a role empty while it has candidates costs more than its best
@@ -456,6 +461,12 @@ fn choose<'a>(
                 let mut s: f32 = [g, n, v].iter().flatten().map(|c| c.score).sum();
                 s -= 1.2 * [(n.is_none(), bn), (v.is_none(), bv), (g.is_none(), bg)].iter().filter(|x| x.0).map(|x| x.1).sum::<f32>();
                 let mut consistent = false;
+                // Several rates: no single rate explains the VAT, their table does.
+                if let (Some(n), Some(v)) = (n, v) {
+                    if multi.iter().any(|(b, a)| (*b - n.value).abs() <= tol && (*a - v.value).abs() <= tol) {
+                        s += 0.8;
+                    }
+                }
                 match (n, v, g) {
                     (Some(n), Some(v), Some(g)) => {
                         if (n.value + v.value + extras - g.value).abs() <= tol && plausible(n.value, v.value, tol) {
@@ -485,7 +496,7 @@ fn choose<'a>(
                     }
                     (Some(n), Some(v), None) => {
                         if plausible(n.value, v.value, tol) {
-                            consistent = fits_rate(n.value, v.value, tol, rates);
+                            consistent = fits_rate(n.value, v.value, tol, rates) || multi.iter().any(|(b, a)| (*b - n.value).abs() <= tol && (*a - v.value).abs() <= tol);
                             s += if consistent { 0.4 } else { -0.6 };
                         } else {
                             s -= 1.5;
