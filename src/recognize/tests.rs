@@ -256,6 +256,24 @@ Hôtel du Parc SAS                                  Facture n° H-00157
 }
 
 #[test]
+fn vat_lines_printing_their_rate_twice_are_summed() {
+    // A German breakdown on gross amounts: each line prints its rate twice
+    // and two amounts, the VAT last.
+    let text = "\
+Hotel Am Stadtpark GmbH & Co. KG                  Rechnung Nr. 000795
+                                                  Rechnungsdatum 07.09.2026
+
+                         Zwischensumme                      1.130,70 EUR
+19% 31,80                Umsatzsteuer 19 %                      5,08 EUR
+7% 1.181,26              Umsatzsteuer 7 %                      77,28 EUR
+                         Rechnungsbetrag                    1.213,06 EUR";
+    let r = rec(&[text]);
+    assert_eq!(v(&r, "vat_total"), Some("82.36"), "{:#?}", r.fields);
+    assert_eq!(v(&r, "net_total"), Some("1130.70"));
+    assert_eq!(v(&r, "gross_total"), Some("1213.06"));
+}
+
+#[test]
 fn company_identity_excludes_own_identifiers_without_any_label() {
     // No buyer label at all: the company's identifiers are known from the config.
     let text = "\

@@ -315,11 +315,13 @@ fn vat_lines_sum(doc: &Doc) -> Option<AmountCand> {
             run.clear();
         };
         for l in &p.lines {
-            let vat_label = l.items.iter().any(|it| matches!(it.label(), Some((LabelKind::Vat, _))));
-            let rates: Vec<Decimal> = l.items.iter().filter_map(|it| it.percent()).collect();
-            let amounts: Vec<&Item> = l.items.iter().filter(|it| it.amount().is_some_and(|a| a.decimals)).collect();
-            match (vat_label, rates.as_slice(), amounts.as_slice()) {
-                (true, [r], [a]) => run.push((*r, a.amount().map(|x| x.value).unwrap_or_default(), a.bbox)),
+            // One rate (printed once or twice: "19% 31,80 Umsatzsteuer 19 % 5,08"),
+            // and the last amount after the VAT label is the VAT.
+            let label = l.items.iter().find(|it| matches!(it.label(), Some((LabelKind::Vat, _))));
+            let rates: std::collections::BTreeSet<Decimal> = l.items.iter().filter_map(|it| it.percent()).collect();
+            let amount = label.and_then(|lb| l.items.iter().filter(|it| it.bbox.x0 >= lb.bbox.x1 - 0.5 && it.amount().is_some_and(|a| a.decimals)).last());
+            match (rates.len(), amount) {
+                (1, Some(a)) => run.push((*rates.iter().next().expect("one rate"), a.amount().map(|x| x.value).unwrap_or_default(), a.bbox)),
                 _ => flush(&mut run, &mut best),
             }
         }
