@@ -330,7 +330,7 @@ fn checked_vat_valid(v: &str) -> bool {
 }
 
 /// Swiss UID (CHE + 8 digits + check digit): weights 5 4 3 2 7 6 5 4, mod 11.
-pub(crate) fn che_vat_valid(v: &str) -> bool {
+fn che_vat_valid(v: &str) -> bool {
     let d: Vec<u32> = v.bytes().skip(3).map(|b| b.wrapping_sub(b'0') as u32).collect();
     if !v.starts_with("CHE") || d.len() != 9 || d.iter().any(|&x| x > 9) {
         return false;
@@ -343,7 +343,7 @@ pub(crate) fn che_vat_valid(v: &str) -> bool {
 /// UK VAT number (GB + 9 digits, or 12 with a branch): the first seven
 /// digits weighted 8 to 2 plus the last two are 0 mod 97, or 55 more (the
 /// scheme since 2010).
-pub(crate) fn gb_vat_valid(v: &str) -> bool {
+fn gb_vat_valid(v: &str) -> bool {
     let d: Vec<u32> = v.bytes().skip(2).map(|b| b.wrapping_sub(b'0') as u32).collect();
     if !v.starts_with("GB") || !(d.len() == 9 || d.len() == 12) || d.iter().any(|&x| x > 9) {
         return false;

@@ -124,6 +124,11 @@ impl Item {
 }
 
 impl Phrase {
+    /// Some of its words were read by OCR (born-digital words have confidence 1).
+    pub fn read_by_ocr(&self) -> bool {
+        self.words.iter().any(|w| w.conf < 1.0)
+    }
+
     /// The box of a byte range of `raw` (or of `norm` with `folded`), cutting
     /// partly covered words in proportion to their characters.
     pub fn span_bbox(&self, start: usize, end: usize, folded: bool) -> BBox {
@@ -405,7 +410,7 @@ fn phrase_items(p: &Phrase, pi: usize, order: DateOrder, registry: bool, out: &m
         taken.push((s, e));
         out.push(Item { kind, bbox: p.span_bbox(s, e, false), phrase: pi, text: p.raw[s..e].to_string(), span: (s, e), conf: p.conf_of(s, e) });
     };
-    for id in scan_ids_read(&p.raw, registry, p.words.iter().any(|w| w.conf < 1.0)) {
+    for id in scan_ids_read(&p.raw, registry, p.read_by_ocr()) {
         let (s, e) = (id.start, id.end);
         push(ItemKind::Id(id), s, e, out, &mut taken);
     }

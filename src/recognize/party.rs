@@ -100,8 +100,8 @@ const LEGAL_FORMS: [&str; 40] = [
 ];
 
 /// Whether a page's words came from OCR.
-fn read_by_ocr(doc: &Doc, page: u32) -> bool {
-    doc.pages.iter().filter(|p| p.number == page).flat_map(|p| &p.lines).flat_map(|l| &l.phrases).flat_map(|ph| &ph.words).any(|w| w.conf < 1.0)
+fn page_read_by_ocr(doc: &Doc, page: u32) -> bool {
+    doc.pages.iter().filter(|p| p.number == page).flat_map(|p| &p.lines).flat_map(|l| &l.phrases).any(Phrase::read_by_ocr)
 }
 
 /// Accents tesseract's French and German models swap, mended by what the
@@ -233,7 +233,7 @@ pub(crate) fn analyze(doc: &Doc, company: &Company) -> Parties {
         }
     }
     p.supplier_name = name.map(|mut n| {
-        if read_by_ocr(doc, n.page) {
+        if page_read_by_ocr(doc, n.page) {
             n.value = mend_ocr_accents(&n.value);
         }
         n
@@ -276,7 +276,7 @@ fn sender_lines(doc: &Doc) -> Vec<(usize, usize, usize, String)> {
             // Dots or bars between the parts. OCR reads the small dots as
             // dashes or colons ("GmbH : Am Messeplatz 1 - 30521"); in print,
             // dashes separate the parts of letterheads and footers too.
-            let ocr = phrases.iter().any(|p| p.words.iter().any(|w| w.conf < 1.0));
+            let ocr = phrases.iter().any(Phrase::read_by_ocr);
             let joined = phrases.iter().map(|p| p.raw.as_str()).collect::<Vec<_>>().join(" ");
             let raw = if ocr { joined.replace(" - ", " · ").replace(" – ", " · ").replace(" : ", " · ") } else { joined };
             let parts: Vec<&str> = raw.split(['·', '•', '|']).map(str::trim).filter(|p| !p.is_empty()).collect();

@@ -464,10 +464,9 @@ fn choose<'a>(
                 s -= 1.2 * [(n.is_none(), bn), (v.is_none(), bv), (g.is_none(), bg)].iter().filter(|x| x.0).map(|x| x.1).sum::<f32>();
                 let mut consistent = false;
                 // Several rates: no single rate explains the VAT, their table does.
-                if let (Some(n), Some(v)) = (n, v) {
-                    if multi.iter().any(|(b, a)| (*b - n.value).abs() <= tol && (*a - v.value).abs() <= tol) {
-                        s += 0.8;
-                    }
+                let by_table = matches!((n, v), (Some(n), Some(v)) if multi.iter().any(|(b, a)| (*b - n.value).abs() <= tol && (*a - v.value).abs() <= tol));
+                if by_table {
+                    s += 0.8;
                 }
                 match (n, v, g) {
                     (Some(n), Some(v), Some(g)) => {
@@ -498,7 +497,7 @@ fn choose<'a>(
                     }
                     (Some(n), Some(v), None) => {
                         if plausible(n.value, v.value, tol) {
-                            consistent = fits_rate(n.value, v.value, tol, rates) || multi.iter().any(|(b, a)| (*b - n.value).abs() <= tol && (*a - v.value).abs() <= tol);
+                            consistent = by_table || fits_rate(n.value, v.value, tol, rates);
                             s += if consistent { 0.4 } else { -0.6 };
                         } else {
                             s -= 1.5;
